@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# `make bench`: measures the release build. Prints figures; asserts nothing (tests never assert on time).
+#   1. cold start: process start → first 200 from /healthz (median of 5 starts)
+#   2. one connection (wrk -c1): home, log-in page, /api/v1/me, /healthz as the reference
+#   3. 64 connections on a community of realistic size (seeded once by `hearth seed-scale`: 100,000 members,
+#      50,000 topics, 1,000,000 posts): home, category listing, topic page, page 1 and page 1000 of the longest
+#      topic, search — with the ratios topic-page/healthz and page-1000/page-1
+#   4. the browser bundle (wasm + js), raw and gzip
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v wrk >/dev/null || { echo "bench: wrk is missing (make bench installs it)" >&2; exit 1; }
+
+BENCH_DB=$(python3 - "$DATABASE_URL" hearth_bench <<'PY'
+import sys, urllib.parse
+u = urllib.parse.urlparse(sys.argv[1])
+print(urllib.parse.urlunparse(u._replace(path="/" + sys.argv[2])))
+PY
+)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+base="http://127.0.0.1:$port"
+export DATABASE_URL="$BENCH_DB" HEARTH_REDIS_PREFIX="bench:" LEPTOS_SITE_ADDR="127.0.0.1:$port" \
+  HEARTH_BASE_URL="$base" HEARTH_SECRET="bench-secret-bench-secret-bench-secret" RUST_LOG=warn \
+  HEARTH_MAIL_DIR="target/bench-mail"
+
+echo "== data: hearth seed-scale (skipped when the bench database is already seeded)"
+target/release/hearth seed-scale --members 100000 --topics 50000 --posts 1000000 --if-empty 2>/dev/null | sed 's/^/   /'
+psql_q() { python3 - "$DATABASE_URL" "$1" <<'PY'
+import subprocess, sys
+print(subprocess.run(["psql", sys.argv[1], "-tAc", sys.argv[2]], capture_output=True, text=True, check=True).stdout.strip())
+PY
+}
+longest=$(psql_q "SELECT id FROM topics ORDER BY last_post_number DESC LIMIT 1")
+longest_pages=$(psql_q "SELECT (last_post_number - 1) / 20 + 1 FROM topics WHERE id = $longest")
+typical=$(psql_q "SELECT id FROM topics WHERE last_post_number BETWEEN 21 AND 40 AND category_id IN (SELECT id FROM categories WHERE visibility = 'public') ORDER BY id LIMIT 1")
+category=$(psql_q "SELECT slug FROM categories WHERE visibility = 'public' ORDER BY topic_count DESC LIMIT 1")
+counts=$(psql_q "SELECT (SELECT count(*) FROM users) || ' members, ' || (SELECT count(*) FROM topics) || ' topics, ' || (SELECT count(*) FROM posts) || ' posts'")
+echo "   $counts; longest topic /t/$longest ($longest_pages pages); typical topic /t/$typical; busiest category /c/$category"
+
+server_pid=""
+stop() { if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi; server_pid=""; }
+trap stop EXIT
+
+echo "== cold start: process start to first 200 from /healthz (5 runs)"
+starts=()
+for _ in 1 2 3 4 5; do
+  t0=$(date +%s%N)
+  target/release/hearth serve & server_pid=$!
+  until curl -fs -o /dev/null "$base/healthz"; do sleep 0.005; done
+  t1=$(date +%s%N)
+  starts+=($(( (t1 - t0) / 1000000 )))
+  stop
+done
+sorted=($(printf '%s\n' "${starts[@]}" | sort -n))
+echo "   runs (ms): ${starts[*]}   median: ${sorted[2]} ms   (budget: < 1000 ms)"
+
+target/release/hearth serve & server_pid=$!
+until curl -fs -o /dev/null "$base/readyz"; do sleep 0.05; done
+
+cookie=$(curl -s -D - -o /dev/null -H 'content-type: application/json' \
+  -d '{"login":"rider000500","password":"scale-seed-2026"}' "$base/api/v1/auth/login" \
+  | tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: \(hearth_session=[^;]*\).*/\1/p')
+
+# run NAME CONNECTIONS URL [HEADER] [LUA]; prints a line and remembers the p50 in ms in $last_p50
+to_ms() { awk '{ v=$1; if (v ~ /us$/) { sub(/us$/,"",v); print v/1000 } else if (v ~ /ms$/) { sub(/ms$/,"",v); print v } else if (v ~ /s$/) { sub(/s$/,"",v); print v*1000 } else print v }' <<<"$1"; }
+last_p50=0
+run() {
+  local name="$1" conns="$2" url="$3" header="${4:-}" script="${5:-}" out threads=1
+  [ "$conns" -gt 1 ] && threads=2
+  curl -fs -o /dev/null ${header:+-H "$header"} "$url" || { echo "   $name: $url does not answer 200" >&2; return 1; }
+  local args=(-t"$threads" -c"$conns" -d10s --latency)
+  [ -n "$header" ] && args+=(-H "$header")
+  [ -n "$script" ] && args+=(-s "$script")
+  out=$(wrk "${args[@]}" "$url")
+  local rps p50 p99 errors
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
+  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
+  errors=$(awk '/Non-2xx/ {print $5}' <<<"$out")
+  last_p50=$(to_ms "$p50")
+  printf '   %-34s %9s req/s   p50 %-9s p99 %-9s%s\n' "$name" "$rps" "$p50" "$p99" "${errors:+  non-2xx: $errors}"
+}
+
+echo "== one connection, 10 s each (budget: home p50 < 5 ms)"
+run "/healthz (reference)" 1 "$base/healthz"
+run "home, anonymous" 1 "$base/"
+run "home, signed in" 1 "$base/" "Cookie: $cookie"
+run "log-in page" 1 "$base/login"
+run "GET /api/v1/me (session)" 1 "$base/api/v1/me" "Cookie: $cookie"
+
+echo "== 64 connections, 10 s each (budgets: topic page p50 <= 10 ms, p99 <= 50 ms; page 1000 / page 1 <= 1.5; search p50 <= 50 ms)"
+run "/healthz (reference)" 64 "$base/healthz"; healthz=$last_p50
+run "home" 64 "$base/"
+run "category listing /c/$category" 64 "$base/c/$category"
+run "topic page /t/$typical" 64 "$base/t/$typical"; topic=$last_p50
+run "longest topic, page 1" 64 "$base/t/$longest?page=1"; page1=$last_p50
+run "longest topic, page 1000" 64 "$base/t/$longest?page=1000"; page1000=$last_p50
+search_lua=target/bench-search.lua
+cat > "$search_lua" <<'LUA'
+local queries = { "battery+range", "brake+pads", "winter+commute", "firmware+update", "chain+noise", "tyre+pressure",
+  "display+bluetooth", "charger+cells", "\"torque+sensor\"", "saddle+-grips" }
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format("GET", "/search?q=" .. queries[(n % #queries) + 1])
+end
+LUA
+run "search (10 rotating queries)" 64 "$base/search?q=battery" "" "$search_lua"
+run "API: GET /api/v1/topics/$typical" 64 "$base/api/v1/topics/$typical"
+awk -v t="$topic" -v h="$healthz" -v a="$page1" -v b="$page1000" 'BEGIN {
+  printf "   ratio topic page / healthz (p50): %.1f\n", (h > 0 ? t / h : 0);
+  printf "   ratio page 1000 / page 1 (p50):   %.2f   (budget <= 1.5)\n", (a > 0 ? b / a : 0) }'
+
+echo "== browser bundle (budget: < 300 KB gzip)"
+wasm=target/site/pkg/hearth.wasm
+js=target/site/pkg/hearth.js
+raw=$(( $(stat -c %s "$wasm") + $(stat -c %s "$js") ))
+gz=$(( $(gzip -9c "$wasm" | wc -c) + $(gzip -9c "$js" | wc -c) ))
+printf '   wasm %d KB + js %d KB = %d KB raw, %d KB gzip\n' \
+  $(( $(stat -c %s "$wasm") / 1024 )) $(( $(stat -c %s "$js") / 1024 )) $(( raw / 1024 )) $(( gz / 1024 ))

@@ -1,0 +1,188 @@
+//! Accounts: sign-up, verification, log-in/out, password reset and change, profile, API tokens.
+
+use leptos::server;
+
+use crate::model::{AppError, TokenInfo};
+#[cfg(feature = "ssr")]
+use crate::ssr;
+
+#[server(endpoint = "account/signup")]
+pub async fn signup(
+    email: String,
+    username: String,
+    password: String,
+    accept_policy: Option<String>,
+) -> Result<(), AppError> {
+    let hearth = ssr::hearth()?;
+    let input = domain::accounts::SignupInput {
+        email,
+        username,
+        password,
+        accept_policy: accept_policy.is_some_and(|v| !v.is_empty() && v != "false"),
+    };
+    let user = domain::accounts::signup(&hearth, &input, &ssr::client())
+        .await
+        .map_err(|e| {
+            ssr::to_app_error(e).with_values(&[("email", &input.email), ("username", &input.username)])
+        })?;
+    leptos_actix::redirect(&format!("/signup/check-email?email={}", urlencode(&user.email)));
+    Ok(())
+}
+
+#[server(endpoint = "account/verify")]
+pub async fn verify_email(token: String) -> Result<(), AppError> {
+    let hearth = ssr::hearth()?;
+    domain::accounts::verify_email(&hearth, &token)
+        .await
+        .map_err(ssr::to_app_error)?;
+    leptos_actix::redirect(if ssr::actor().is_some() {
+        "/?verified=1"
+    } else {
+        "/login?verified=1"
+    });
+    Ok(())
+}
+
+#[server(endpoint = "account/resend-verification")]
+pub async fn resend_verification(email: String) -> Result<(), AppError> {
+    let hearth = ssr::hearth()?;
+    domain::accounts::resend_verification(&hearth, &email, &ssr::client())
+        .await
+        .map_err(|e| ssr::to_app_error(e).with_values(&[("email", &email)]))?;
+    leptos_actix::redirect(&format!(
+        "/signup/check-email?email={}&resent=1",
+        urlencode(email.trim())
+    ));
+    Ok(())
+}
+
+#[server(endpoint = "account/login")]
+pub async fn login(login: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    let hearth = ssr::hearth()?;
+    let input = domain::accounts::LoginInput { login, password };
+    let (_, cookie) = domain::accounts::login(&hearth, &input, &ssr::client())
+        .await
+        .map_err(|e| ssr::to_app_error(e).with_values(&[("login", &input.login)]))?;
+    if let Some(previous) = ssr::actor() {
+        domain::accounts::logout(&hearth, &previous)
+            .await
+            .map_err(ssr::to_app_error)?;
+    }
+    ssr::set_session_cookie(&cookie);
+    leptos_actix::redirect(&ssr::safe_next(next.as_deref()));
+    Ok(())
+}
+
+#[server(endpoint = "account/logout")]
+pub async fn logout() -> Result<(), AppError> {
+    let hearth = ssr::hearth()?;
+    if let Some(actor) = ssr::actor() {
+        domain::accounts::logout(&hearth, &actor)
+            .await
+            .map_err(ssr::to_app_error)?;
+    }
+    ssr::clear_session_cookie();
+    leptos_actix::redirect("/");
+    Ok(())
+}
+
+#[server(endpoint = "account/forgot-password")]
+pub async fn request_password_reset(email: String) -> Result<(), AppError> {
+    let hearth = ssr::hearth()?;
+    domain::accounts::request_password_reset(&hearth, &email, &ssr::client())
+        .await
+        .map_err(|e| ssr::to_app_error(e).with_values(&[("email", &email)]))?;
+    leptos_actix::redirect("/forgot-password?sent=1");
+    Ok(())
+}
+
+#[server(endpoint = "account/reset-password")]
+pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
+    let hearth = ssr::hearth()?;
+    domain::accounts::confirm_password_reset(&hearth, &token, &password)
+        .await
+        .map_err(ssr::to_app_error)?;
+    ssr::clear_session_cookie();
+    leptos_actix::redirect("/login?reset=1");
+    Ok(())
+}
+
+#[server(endpoint = "account/change-password")]
+pub async fn change_password(current_password: String, new_password: String) -> Result<(), AppError> {
+    let hearth = ssr::hearth()?;
+    let actor = ssr::require_actor()?;
+    domain::accounts::change_password(&hearth, &actor, &current_password, &new_password)
+        .await
+        .map_err(ssr::to_app_error)?;
+    leptos_actix::redirect("/settings?saved=password");
+    Ok(())
+}
+
+#[server(endpoint = "account/profile")]
+pub async fn update_profile(display_name: String, bio: String) -> Result<(), AppError> {
+    let hearth = ssr::hearth()?;
+    let actor = ssr::require_actor()?;
+    let input = domain::accounts::ProfileInput { display_name, bio };
+    domain::accounts::update_profile(&hearth, &actor, &input)
+        .await
+        .map_err(|e| {
+            ssr::to_app_error(e).with_values(&[("display_name", &input.display_name), ("bio", &input.bio)])
+        })?;
+    leptos_actix::redirect("/settings?saved=profile");
+    Ok(())
+}
+
+/// Creates a personal API token; the answer carries its secret, shown once.
+#[server(endpoint = "account/tokens/create")]
+pub async fn create_api_token(name: String) -> Result<String, AppError> {
+    let hearth = ssr::hearth()?;
+    let actor = ssr::require_actor()?;
+    let (_, secret) = domain::accounts::api_tokens::create(&hearth, &actor, &name)
+        .await
+        .map_err(ssr::to_app_error)?;
+    Ok(secret)
+}
+
+#[server(endpoint = "account/tokens/revoke")]
+pub async fn revoke_api_token(id: i64) -> Result<(), AppError> {
+    let hearth = ssr::hearth()?;
+    let actor = ssr::require_actor()?;
+    domain::accounts::api_tokens::revoke(&hearth, &actor, domain::ids::ApiTokenId(id))
+        .await
+        .map_err(ssr::to_app_error)?;
+    leptos_actix::redirect("/settings?saved=token-revoked");
+    Ok(())
+}
+
+/// The signed-in member's API tokens.
+#[server(endpoint = "account/tokens/list")]
+pub async fn list_api_tokens() -> Result<Vec<TokenInfo>, AppError> {
+    let hearth = ssr::hearth()?;
+    let actor = ssr::require_actor()?;
+    let tokens = domain::accounts::api_tokens::list(&hearth, &actor)
+        .await
+        .map_err(ssr::to_app_error)?;
+    Ok(tokens
+        .into_iter()
+        .map(|t| TokenInfo {
+            id: t.id.0,
+            name: t.name,
+            prefix: t.token_prefix,
+            created_at: t.created_at.format("%Y-%m-%d").to_string(),
+            last_used_at: t.last_used_at.map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string()),
+            revoked: t.revoked_at.is_some(),
+        })
+        .collect())
+}
+
+/// Percent-encodes a query value.
+pub fn urlencode(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for b in raw.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}

@@ -1,0 +1,65 @@
+//! Public member profiles.
+
+use leptos::server;
+use serde::{Deserialize, Serialize};
+
+use crate::model::AppError;
+#[cfg(feature = "ssr")]
+use crate::ssr;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileInfo {
+    pub username: String,
+    pub display_name: Option<String>,
+    pub bio: String,
+    pub roles: Vec<String>,
+    pub partner_label: Option<String>,
+    pub joined: String,
+}
+
+/// A member's public profile; `None` when there is no such member.
+#[server(endpoint = "profiles/get")]
+pub async fn get_profile(username: String) -> Result<Option<ProfileInfo>, AppError> {
+    let hearth = ssr::hearth()?;
+    let row = domain::accounts::find_by_username(&hearth, &username)
+        .await
+        .map_err(ssr::to_app_error)?;
+    Ok(row.map(|row| {
+        let profile = domain::accounts::Profile::from(&row);
+        ProfileInfo {
+            username: profile.username,
+            display_name: profile.display_name,
+            bio: profile.bio,
+            roles: profile.roles.names(),
+            partner_label: profile.partner_label,
+            joined: profile.created_at.format("%B %Y").to_string(),
+        }
+    }))
+}
+
+/// The signed-in member's own editable profile.
+#[server(endpoint = "profiles/mine")]
+pub async fn my_profile() -> Result<Option<(ProfileInfo, String, bool)>, AppError> {
+    let hearth = ssr::hearth()?;
+    let Some(actor) = ssr::actor() else {
+        return Ok(None);
+    };
+    let row = domain::accounts::find(&hearth, actor.id)
+        .await
+        .map_err(ssr::to_app_error)?;
+    Ok(row.map(|row| {
+        let profile = domain::accounts::Profile::from(&row);
+        (
+            ProfileInfo {
+                username: profile.username,
+                display_name: profile.display_name,
+                bio: profile.bio,
+                roles: profile.roles.names(),
+                partner_label: profile.partner_label,
+                joined: profile.created_at.format("%B %Y").to_string(),
+            },
+            row.email.clone(),
+            matches!(actor.auth, domain::accounts::AuthMethod::Session { .. }),
+        )
+    }))
+}

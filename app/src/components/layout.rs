@@ -1,0 +1,83 @@
+use leptos::prelude::*;
+use server_fn::ServerFn;
+
+use crate::api::accounts::Logout;
+use crate::model::PageCtx;
+
+/// The brand shell around every page: skip link, header with the brand and navigation, the page, the footer.
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let ctx = use_context::<PageCtx>().unwrap_or_default();
+    let brand = ctx.brand.clone();
+    let viewer = ctx.viewer.clone();
+    let logo = brand.has_logo.then(|| {
+        let alt = if brand.logo_alt.is_empty() {
+            String::new()
+        } else {
+            brand.logo_alt.clone()
+        };
+        view! { <img class="brand-logo" src=format!("/brand/logo?v={}", brand.version) alt=alt height="40"/> }
+    });
+    let initial = brand
+        .name
+        .chars()
+        .next()
+        .unwrap_or('H')
+        .to_uppercase()
+        .to_string();
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <header class="site-header">
+            <div class="site-header-inner">
+                <a class="brand" href="/" aria-label=format!("{} home", brand.name)>
+                    {match logo {
+                        Some(img) => img.into_any(),
+                        None => view! { <span class="brand-mark" aria-hidden="true">{initial}</span> }.into_any(),
+                    }}
+                    <span class="brand-text">
+                        <span class="brand-name">{brand.name.clone()}</span>
+                        {(!brand.tagline.is_empty()).then(|| view! { <span class="brand-tagline">{brand.tagline.clone()}</span> })}
+                    </span>
+                </a>
+                <nav class="site-nav" aria-label="Main">
+                    <ul>
+                        <li><a href="/">"Home"</a></li>
+                        <li><a href="/latest">"Latest"</a></li>
+                        <li><a href="/search">"Search"</a></li>
+                    </ul>
+                </nav>
+                <nav class="account-nav" aria-label="Account">
+                    {match viewer {
+                        Some(v) => view! {
+                            <ul>
+                                {v.has_role("admin").then(|| view! { <li><a href="/admin">"Admin"</a></li> })}
+                                <li><a href="/settings" class="viewer-name">{v.name().to_owned()}</a></li>
+                                <li>
+                                    <form method="post" action=Logout::url() class="inline-form">
+                                        <button type="submit" class="button-quiet">"Log out"</button>
+                                    </form>
+                                </li>
+                            </ul>
+                        }.into_any(),
+                        None => view! {
+                            <ul>
+                                <li><a href="/login">"Log in"</a></li>
+                                <li><a href="/signup" class="button button-small">"Sign up"</a></li>
+                            </ul>
+                        }.into_any(),
+                    }}
+                </nav>
+            </div>
+        </header>
+        <main id="main" tabindex="-1">
+            {children()}
+        </main>
+        <footer class="site-footer">
+            <p>
+                {brand.name.clone()}" community · "
+                <a href="/policy">"Acceptable use policy"</a>
+                " · Powered by Hearth"
+            </p>
+        </footer>
+    }
+}

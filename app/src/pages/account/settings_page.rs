@@ -1,0 +1,162 @@
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use server_fn::ServerFn;
+
+use super::{field_error, form_error};
+use crate::api::accounts::{ChangePassword, CreateApiToken, RevokeApiToken, UpdateProfile, list_api_tokens};
+use crate::api::profiles::my_profile;
+use crate::api::url_error;
+use crate::components::{Field, FormErrors, Notice, PageTitle, TextAreaField};
+use crate::model::PageCtx;
+use crate::pages::query_param;
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let signed_in = use_context::<PageCtx>().unwrap_or_default().viewer.is_some();
+    if !signed_in {
+        return crate::pages::login_required("/settings");
+    }
+    let profile = Resource::new_blocking(|| (), |_| my_profile());
+    let tokens = Resource::new_blocking(|| (), |_| list_api_tokens());
+    let query = use_query_map();
+    let profile_error = query.with_untracked(url_error::<UpdateProfile>);
+    let password_error = query.with_untracked(url_error::<ChangePassword>);
+    let saved = query_param("saved");
+    view! {
+        <PageTitle text="Settings"/>
+        <div class="page narrow settings-page">
+            <h1>"Settings"</h1>
+            {saved.map(|what| {
+                let text = match what.as_str() {
+                    "profile" => "Your profile is saved.",
+                    "password" => "Your password is changed; your other sessions are logged out.",
+                    "token-revoked" => "The token is revoked.",
+                    _ => "Saved.",
+                };
+                view! { <Notice>{text}</Notice> }
+            })}
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || {
+                    let profile_error = profile_error.clone();
+                    let password_error = password_error.clone();
+                    Suspend::new(async move {
+                    let Ok(Some((p, email, _))) = profile.await else {
+                        return view! { <p class="error">"Your settings could not be loaded. Please reload."</p> }.into_any();
+                    };
+                    let display_name = profile_error.as_ref().and_then(|e| e.value("display_name")).or(p.display_name.clone()).unwrap_or_default();
+                    let bio = profile_error.as_ref().and_then(|e| e.value("bio")).unwrap_or(p.bio.clone());
+                    view! {
+                        <section aria-labelledby="account-title" class="card">
+                            <h2 id="account-title">"Account"</h2>
+                            <dl class="facts">
+                                <dt>"Username"</dt><dd><a href=format!("/u/{}", p.username)>{p.username.clone()}</a></dd>
+                                <dt>"E-mail address"</dt><dd>{email}</dd>
+                                <dt>"Roles"</dt><dd>{p.roles.join(", ")}</dd>
+                            </dl>
+                        </section>
+                        <section aria-labelledby="profile-title" class="card">
+                            <h2 id="profile-title">"Profile"</h2>
+                            <form method="post" action=UpdateProfile::url() class="form">
+                                <FormErrors error=Signal::stored(profile_error.clone())/>
+                                <Field name="display_name" label="Display name" autocomplete="name" maxlength=50
+                                    value=display_name hint="Shown instead of your username. Optional."
+                                    error=profile_error.as_ref().and_then(|e| e.field("display_name"))/>
+                                <TextAreaField name="bio" label="About you" maxlength=500 value=bio
+                                    hint="Up to 500 characters, shown on your profile."
+                                    error=profile_error.as_ref().and_then(|e| e.field("bio"))/>
+                                <button type="submit" class="button">"Save profile"</button>
+                            </form>
+                        </section>
+                        <section aria-labelledby="password-title" class="card">
+                            <h2 id="password-title">"Password"</h2>
+                            <form method="post" action=ChangePassword::url() class="form">
+                                <FormErrors error=Signal::stored(password_error.clone())/>
+                                <Field name="current_password" label="Current password" input_type="password"
+                                    autocomplete="current-password" required=true
+                                    error=password_error.as_ref().and_then(|e| e.field("current_password"))/>
+                                <Field name="new_password" label="New password" input_type="password"
+                                    autocomplete="new-password" required=true minlength=8 maxlength=128
+                                    hint="At least 8 characters. Your other sessions will be logged out."
+                                    error=password_error.as_ref().and_then(|e| e.field("new_password"))/>
+                                <button type="submit" class="button">"Change password"</button>
+                            </form>
+                        </section>
+                    }.into_any()
+                })}}
+            </Suspense>
+            <section aria-labelledby="tokens-title" class="card">
+                <h2 id="tokens-title">"API tokens"</h2>
+                <p>"Personal tokens let scripts and integrations (a CRM, a support desk) use the "
+                    <a href="/api/v1/openapi.json">"REST API"</a>" as you: send "
+                    <code>"Authorization: Bearer <token>"</code>"."</p>
+                <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                    {move || Suspend::new(async move {
+                        let tokens = tokens.await.unwrap_or_default();
+                        let live: Vec<_> = tokens.into_iter().filter(|t| !t.revoked).collect();
+                        if live.is_empty() {
+                            return view! { <p class="muted">"You have no tokens."</p> }.into_any();
+                        }
+                        view! {
+                            <table class="table">
+                                <caption class="visually-hidden">"Your API tokens"</caption>
+                                <thead><tr><th scope="col">"Name"</th><th scope="col">"Starts with"</th>
+                                    <th scope="col">"Created"</th><th scope="col">"Last used"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead>
+                                <tbody>
+                                    {live.into_iter().map(|t| view! {
+                                        <tr>
+                                            <td>{t.name.clone()}</td>
+                                            <td><code>{t.prefix.clone()}"…"</code></td>
+                                            <td>{t.created_at.clone()}</td>
+                                            <td>{t.last_used_at.clone().unwrap_or_else(|| "never".into())}</td>
+                                            <td>
+                                                <form method="post" action=RevokeApiToken::url() class="inline-form">
+                                                    <input type="hidden" name="id" value=t.id.to_string()/>
+                                                    <button type="submit" class="button-quiet danger">
+                                                        "Revoke"<span class="visually-hidden">" " {t.name.clone()}</span>
+                                                    </button>
+                                                </form>
+                                            </td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any()
+                    })}
+                </Suspense>
+                <NewTokenForm/>
+            </section>
+        </div>
+    }
+    .into_any()
+}
+
+/// Creates a token and shows its secret once. Needs JavaScript: without it the secret could only travel in a
+/// URL or a stored page, which we refuse (the REST API creates tokens too).
+#[island]
+pub fn NewTokenForm() -> impl IntoView {
+    let action = ServerAction::<CreateApiToken>::new();
+    let error = form_error(action.value(), None);
+    let secret = move || action.value().get().and_then(|r| r.ok());
+    // The button works only once this island runs (see above); the server renders it disabled.
+    let (hydrated, set_hydrated) = signal(false);
+    Effect::new(move |_| set_hydrated.set(true));
+    view! {
+        <noscript><p class="muted">"Creating a token here needs JavaScript; the REST API can create one too."</p></noscript>
+        <ActionForm action=action attr:class="form form-inline" attr:aria-label="New API token">
+            <FormErrors error/>
+            <Field name="name" label="Token name" required=true maxlength=60 hint="What it is for, e.g. “CRM sync”."
+                error=field_error(error, "name")/>
+            <button type="submit" class="button button-secondary" disabled=move || !hydrated.get() || action.pending().get()>"Create token"</button>
+        </ActionForm>
+        <div aria-live="polite">
+            {move || secret().map(|s| view! {
+                <div class="notice notice-success" role="status">
+                    <p>"Your new token — copy it now, it will not be shown again:"</p>
+                    <p><code class="token-secret">{s}</code></p>
+                    <p><a href="/settings">"Done"</a></p>
+                </div>
+            })}
+        </div>
+    }
+}

@@ -1,0 +1,52 @@
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::forums::member_topics;
+use crate::api::profiles::get_profile;
+use crate::components::{PageTitle, TopicList};
+use crate::pages::not_found_page::NotFoundPage;
+
+/// A member's public profile.
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    let params = use_params_map();
+    let username = params.with_untracked(|p| p.get("username").unwrap_or_default());
+    let key = username.clone();
+    let profile = Resource::new_blocking(move || key.clone(), get_profile);
+    let topics = Resource::new_blocking(move || username.clone(), |u| member_topics(u, None));
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match profile.await {
+                    Ok(Some(p)) => {
+                        let name = p.display_name.clone().unwrap_or_else(|| p.username.clone());
+                        let staff_roles: Vec<String> = p.roles.iter().filter(|r| *r != "member").cloned().collect();
+                        view! {
+                            <PageTitle text=name.clone()/>
+                            <div class="page narrow profile-page">
+                                <h1>{name}</h1>
+                                <p class="muted">"@" {p.username.clone()} " · member since " {p.joined.clone()}</p>
+                                <ul class="badges" aria-label="Roles and labels">
+                                    {staff_roles.into_iter().map(|r| view! { <li class="badge">{r}</li> }).collect_view()}
+                                    {p.partner_label.clone().map(|l| view! { <li class="badge badge-partner">"Partner · " {l}</li> })}
+                                </ul>
+                                {(!p.bio.is_empty()).then(|| view! { <p class="bio">{p.bio.clone()}</p> })}
+                                <section aria-labelledby="member-topics">
+                                    <h2 id="member-topics">"Topics"</h2>
+                                    <Suspense fallback=|| ()>
+                                        {move || Suspend::new(async move {
+                                            let list = topics.await.unwrap_or_default();
+                                            view! { <TopicList topics=list.items label="Topics started by this member"/> }
+                                        })}
+                                    </Suspense>
+                                </section>
+                            </div>
+                        }.into_any()
+                    }
+                    Ok(None) => view! { <NotFoundPage/> }.into_any(),
+                    Err(e) => view! { <p class="error">{e.message}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,10 @@
+DROP TABLE audit_log;
+DROP FUNCTION audit_log_append_only();
+DROP TABLE mail_outbox;
+DROP TABLE api_tokens;
+DROP TABLE email_tokens;
+ALTER TABLE users DROP CONSTRAINT users_accepted_policy_fk;
+DROP TABLE policy_versions;
+DROP TABLE site_settings;
+DROP TABLE users;
+DROP EXTENSION IF EXISTS pg_trgm;

@@ -1,0 +1,203 @@
+//! Editing posts, with every earlier version kept for the team.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel_async::{AsyncConnection, RunQueryDsl};
+use serde::Serialize;
+
+use super::access::Viewer;
+use super::inputs::{MarkdownBody, Title};
+use super::topics::{PostRow, render_body};
+use crate::accounts::Actor;
+use crate::audit::{self, NewAuditEntry};
+use crate::ids::{PostId, RevisionId, TopicId, UserId};
+use crate::schema::{post_revisions, posts, topics, users};
+use crate::{DomainError, DomainResult, FieldErrors, Hearth, db};
+
+/// An edit: the new body, and for a topic's first post optionally a new title.
+#[derive(Debug, Clone, Default)]
+pub struct EditInput {
+    pub body: String,
+    pub title: Option<String>,
+}
+
+/// Edits a post: its author, or staff and moderators (who may also edit anyone's; that is audited). The
+/// previous text is kept as a revision.
+pub async fn edit_post(
+    hearth: &Hearth,
+    actor: &Actor,
+    post_id: PostId,
+    input: &EditInput,
+) -> DomainResult<PostRow> {
+    let mut errors = FieldErrors::new();
+    let body = errors.check("body", MarkdownBody::parse(&input.body));
+    let title = match &input.title {
+        Some(raw) if !raw.trim().is_empty() => errors.check("title", Title::parse(raw)),
+        _ => None,
+    };
+    errors.into_result()?;
+    let Some(body) = body else {
+        return Err(DomainError::internal("validated input missing"));
+    };
+    let viewer = Viewer::of(Some(actor));
+    let mut conn = db::conn(hearth.db()).await?;
+    let existing: PostRow = posts::table
+        .find(post_id)
+        .select(PostRow::as_select())
+        .first(&mut conn)
+        .await
+        .optional()?
+        .ok_or(DomainError::NotFound("post"))?;
+    super::views::topic_detail(hearth, &mut conn, &viewer, existing.topic_id).await?;
+    let own = existing.author_id == actor.id;
+    if !own && !viewer.manages_topics() {
+        return Err(DomainError::forbidden("You can edit only your own posts."));
+    }
+    if existing.status == "deleted" {
+        return Err(DomainError::NotFound("post"));
+    }
+    if title.is_some() && existing.post_number != 1 {
+        return Err(DomainError::invalid(
+            "title",
+            "only the first post of a topic carries the title",
+        ));
+    }
+    let html = render_body(&mut conn, &body).await?;
+    let editor = actor.id;
+    conn.transaction::<PostRow, DomainError, _>(async |conn| {
+        let current: PostRow = posts::table.find(post_id).select(PostRow::as_select()).for_update().first(conn).await?;
+        let old_title: Option<String> = match &title {
+            Some(_) => Some(topics::table.find(current.topic_id).select(topics::title).first(conn).await?),
+            None => None,
+        };
+        let unchanged = current.body_md == body.as_str() && title.as_ref().zip(old_title.as_ref()).is_none_or(|(n, o)| n.as_str() == o);
+        if unchanged {
+            return Ok(current);
+        }
+        diesel::insert_into(post_revisions::table)
+            .values((
+                post_revisions::post_id.eq(post_id),
+                post_revisions::editor_id.eq(Some(editor)),
+                post_revisions::revision.eq(current.edit_count + 1),
+                post_revisions::title.eq(&old_title),
+                post_revisions::body_md.eq(&current.body_md),
+            ))
+            .execute(conn)
+            .await?;
+        if let Some(title) = &title {
+            diesel::update(topics::table.find(current.topic_id))
+                .set((topics::title.eq(title.as_str()), topics::updated_at.eq(diesel::dsl::now)))
+                .execute(conn)
+                .await?;
+        }
+        let updated: PostRow = diesel::update(posts::table.find(post_id))
+            .set((
+                posts::body_md.eq(body.as_str()),
+                posts::body_html.eq(&html),
+                posts::edit_count.eq(posts::edit_count + 1),
+                posts::edited_at.eq(diesel::dsl::now),
+                posts::updated_at.eq(diesel::dsl::now),
+            ))
+            .returning(PostRow::as_returning())
+            .get_result(conn)
+            .await?;
+        if !own {
+            audit::record(
+                conn,
+                NewAuditEntry {
+                    actor_id: Some(editor),
+                    action: "post.edit".into(),
+                    target_type: "post".into(),
+                    target_id: Some(post_id.0),
+                    before: Some(serde_json::json!({ "body": current.body_md, "title": old_title })),
+                    after: Some(serde_json::json!({ "body": updated.body_md, "title": title.as_ref().map(|t| t.as_str()) })),
+                    reason: String::new(),
+                },
+            )
+            .await?;
+        }
+        Ok(updated)
+    })
+    .await
+}
+
+/// One earlier version of a post.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Serialize)]
+pub struct Revision {
+    pub id: RevisionId,
+    pub revision: i32,
+    pub title: Option<String>,
+    pub body_md: String,
+    pub created_at: DateTime<Utc>,
+    pub editor: Option<String>,
+}
+
+/// A post's earlier versions, newest first (staff and moderators).
+pub async fn revisions(hearth: &Hearth, actor: &Actor, post_id: PostId) -> DomainResult<Vec<Revision>> {
+    let viewer = Viewer::of(Some(actor));
+    if !viewer.manages_topics() {
+        return Err(DomainError::forbidden(
+            "Only staff and moderators can read edit histories.",
+        ));
+    }
+    let mut conn = db::conn(hearth.db()).await?;
+    let topic: TopicId = posts::table
+        .find(post_id)
+        .select(posts::topic_id)
+        .first(&mut conn)
+        .await
+        .optional()?
+        .ok_or(DomainError::NotFound("post"))?;
+    super::views::topic_detail(hearth, &mut conn, &viewer, topic).await?;
+    Ok(post_revisions::table
+        .left_join(users::table)
+        .filter(post_revisions::post_id.eq(post_id))
+        .order(post_revisions::revision.desc())
+        .select((
+            post_revisions::id,
+            post_revisions::revision,
+            post_revisions::title,
+            post_revisions::body_md,
+            post_revisions::created_at,
+            users::username.nullable(),
+        ))
+        .load(&mut conn)
+        .await?)
+}
+
+/// Where a post lives: its topic and number (for permalinks), if the viewer may see it.
+pub async fn locate_post(
+    hearth: &Hearth,
+    viewer: &Viewer,
+    post_id: PostId,
+) -> DomainResult<(TopicId, i32, UserId)> {
+    let mut conn = db::conn(hearth.db()).await?;
+    let found: Option<(TopicId, i32, UserId, String)> = posts::table
+        .find(post_id)
+        .select((
+            posts::topic_id,
+            posts::post_number,
+            posts::author_id,
+            posts::status,
+        ))
+        .first(&mut conn)
+        .await
+        .optional()?;
+    let (topic, number, author, status) = found.ok_or(DomainError::NotFound("post"))?;
+    if status != "published" && !(viewer.user_id == Some(author) || viewer.manages_topics()) {
+        return Err(DomainError::NotFound("post"));
+    }
+    super::views::topic_detail(hearth, &mut conn, viewer, topic).await?;
+    Ok((topic, number, author))
+}
+
+/// A post's Markdown source (to quote it or edit it), if the viewer may see it.
+pub async fn post_source(hearth: &Hearth, viewer: &Viewer, post_id: PostId) -> DomainResult<PostRow> {
+    locate_post(hearth, viewer, post_id).await?;
+    let mut conn = db::conn(hearth.db()).await?;
+    Ok(posts::table
+        .find(post_id)
+        .select(PostRow::as_select())
+        .first(&mut conn)
+        .await?)
+}

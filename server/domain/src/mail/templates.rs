@@ -1,0 +1,153 @@
+//! The text of every e-mail: a plain-text part and an HTML part in the brand's name and colours.
+
+use super::OutgoingMail;
+use crate::brand::Brand;
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape_html(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Wraps paragraphs and one call-to-action button in the brand's layout.
+fn layout(brand: &Brand, paragraphs: &[String], button: Option<(&str, &str)>, footer: &str) -> String {
+    let name = escape_html(&brand.name);
+    let mut body = String::new();
+    for p in paragraphs {
+        body.push_str(&format!(
+            "<p style=\"margin:0 0 16px;font-size:16px;line-height:1.5;color:#1b1b1b\">{}</p>",
+            escape_html(p)
+        ));
+    }
+    if let Some((label, href)) = button {
+        body.push_str(&format!(
+            "<p style=\"margin:24px 0\"><a href=\"{href}\" style=\"background:{bg};color:#ffffff;padding:12px 20px;\
+             border-radius:6px;text-decoration:none;font-weight:600;display:inline-block\">{label}</a></p>\
+             <p style=\"margin:0 0 16px;font-size:13px;color:#4a4a4a\">If the button does not work, copy this address \
+             into your browser:<br><a href=\"{href}\" style=\"color:{accent};word-break:break-all\">{href}</a></p>",
+            href = escape_html(href),
+            label = escape_html(label),
+            bg = brand.color_primary,
+            accent = brand.color_accent,
+        ));
+    }
+    format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{name}</title></head>\
+         <body style=\"margin:0;padding:0;background:#f4f4f4;font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif\">\
+         <table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\"><tr><td align=\"center\" style=\"padding:24px\">\
+         <table role=\"presentation\" width=\"560\" cellpadding=\"0\" cellspacing=\"0\" style=\"max-width:560px;background:#ffffff;border-radius:8px;overflow:hidden\">\
+         <tr><td style=\"background:{primary};color:#ffffff;padding:16px 24px;font-size:20px;font-weight:700\">{name}</td></tr>\
+         <tr><td style=\"padding:24px\">{body}</td></tr>\
+         <tr><td style=\"padding:16px 24px;border-top:1px solid #e5e5e5;font-size:12px;color:#4a4a4a\">{footer}</td></tr>\
+         </table></td></tr></table></body></html>",
+        primary = brand.color_primary,
+        footer = escape_html(footer),
+    )
+}
+
+pub fn verify_email(brand: &Brand, to: &str, username: &str, link: &str) -> OutgoingMail {
+    let greeting = format!("Hi {username},");
+    let intro = format!(
+        "welcome to {}! Please confirm that this is your e-mail address.",
+        brand.name
+    );
+    let expiry = "The link works for 48 hours. If you did not sign up, ignore this message: no account will be activated.";
+    OutgoingMail {
+        kind: "verify_email",
+        to: to.to_owned(),
+        subject: format!("Confirm your e-mail address for {}", brand.name),
+        text: format!("{greeting}\n\n{intro}\n\nConfirm your address:\n{link}\n\n{expiry}\n"),
+        html: layout(
+            brand,
+            &[greeting, intro],
+            Some(("Confirm my e-mail address", link)),
+            expiry,
+        ),
+    }
+}
+
+pub fn password_reset(brand: &Brand, to: &str, username: &str, link: &str) -> OutgoingMail {
+    let greeting = format!("Hi {username},");
+    let intro = format!(
+        "someone (hopefully you) asked to reset the password of your {} account.",
+        brand.name
+    );
+    let expiry = "The link works for one hour and only once. If you did not ask for it, ignore this message: your password stays as it is.";
+    OutgoingMail {
+        kind: "password_reset",
+        to: to.to_owned(),
+        subject: format!("Reset your {} password", brand.name),
+        text: format!("{greeting}\n\n{intro}\n\nChoose a new password:\n{link}\n\n{expiry}\n"),
+        html: layout(
+            brand,
+            &[greeting, intro],
+            Some(("Choose a new password", link)),
+            expiry,
+        ),
+    }
+}
+
+pub fn password_changed(brand: &Brand, to: &str, username: &str, link: &str) -> OutgoingMail {
+    let greeting = format!("Hi {username},");
+    let intro = format!(
+        "the password of your {} account was just changed, and every other session was logged out.",
+        brand.name
+    );
+    let warn = "If this was not you, reset your password now with the link below.";
+    OutgoingMail {
+        kind: "password_changed",
+        to: to.to_owned(),
+        subject: format!("Your {} password was changed", brand.name),
+        text: format!("{greeting}\n\n{intro}\n{warn}\n{link}\n"),
+        html: layout(
+            brand,
+            &[greeting, intro, warn.into()],
+            Some(("Reset my password", link)),
+            "You receive this message for the security of your account.",
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn brand() -> Brand {
+        Brand {
+            name: "Lumen <Bikes>".into(),
+            tagline: String::new(),
+            color_primary: "#1f5f8b".into(),
+            color_accent: "#9c4312".into(),
+            has_logo: false,
+            logo_alt: String::new(),
+            version: 1,
+            updated_at: chrono::Utc::now(),
+        }
+    }
+
+    #[test]
+    fn verification_mail_carries_the_link_in_both_parts_and_escapes_names() {
+        let mail = verify_email(
+            &brand(),
+            "ada@example.com",
+            "ada<script>",
+            "https://c.example/verify?token=abc",
+        );
+        assert!(mail.text.contains("https://c.example/verify?token=abc"));
+        assert!(mail.html.contains("href=\"https://c.example/verify?token=abc\""));
+        assert!(mail.html.contains("Lumen &lt;Bikes&gt;"));
+        assert!(!mail.html.contains("<script>"));
+        assert!(mail.html.contains("#1f5f8b"));
+        assert_eq!(mail.kind, "verify_email");
+    }
+}

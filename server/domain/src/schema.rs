@@ -1,0 +1,258 @@
+// @generated automatically by Diesel CLI.
+
+pub mod sql_types {
+    #[derive(diesel::sql_types::SqlType)]
+    #[diesel(postgres_type(name = "tsvector", schema = "pg_catalog"))]
+    pub struct Tsvector;
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> Int8,
+        user_id -> Int8,
+        name -> Text,
+        token_hash -> Bytea,
+        token_prefix -> Text,
+        last_used_at -> Nullable<Timestamptz>,
+        revoked_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> Int8,
+        actor_id -> Nullable<Int8>,
+        action -> Text,
+        target_type -> Text,
+        target_id -> Nullable<Int8>,
+        before -> Nullable<Jsonb>,
+        after -> Nullable<Jsonb>,
+        reason -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    categories (id) {
+        id -> Int8,
+        slug -> Text,
+        name -> Text,
+        description -> Text,
+        position -> Int4,
+        color -> Text,
+        visibility -> Text,
+        posting -> Text,
+        topic_count -> Int4,
+        post_count -> Int4,
+        last_posted_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    category_watches (user_id, category_id) {
+        user_id -> Int8,
+        category_id -> Int8,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    club_members (user_id) {
+        user_id -> Int8,
+        joined_at -> Timestamptz,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    email_tokens (id) {
+        id -> Int8,
+        user_id -> Int8,
+        purpose -> Text,
+        token_hash -> Bytea,
+        email -> Text,
+        expires_at -> Timestamptz,
+        used_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    mail_outbox (id) {
+        id -> Int8,
+        kind -> Text,
+        to_address -> Text,
+        subject -> Text,
+        text_body -> Text,
+        html_body -> Text,
+        attempts -> Int4,
+        next_attempt_at -> Timestamptz,
+        locked_until -> Nullable<Timestamptz>,
+        last_error -> Nullable<Text>,
+        sent_at -> Nullable<Timestamptz>,
+        gave_up_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    policy_versions (version) {
+        version -> Int4,
+        title -> Text,
+        body_md -> Text,
+        body_html -> Text,
+        published_by -> Nullable<Int8>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    post_revisions (id) {
+        id -> Int8,
+        post_id -> Int8,
+        editor_id -> Nullable<Int8>,
+        revision -> Int4,
+        title -> Nullable<Text>,
+        body_md -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::Tsvector;
+
+    posts (id) {
+        id -> Int8,
+        topic_id -> Int8,
+        post_number -> Int4,
+        author_id -> Int8,
+        body_md -> Text,
+        body_html -> Text,
+        quote_post_id -> Nullable<Int8>,
+        status -> Text,
+        held_reason -> Nullable<Text>,
+        edit_count -> Int4,
+        edited_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        search -> Nullable<Tsvector>,
+    }
+}
+
+diesel::table! {
+    site_settings (id) {
+        id -> Int2,
+        name -> Text,
+        tagline -> Text,
+        color_primary -> Text,
+        color_accent -> Text,
+        logo -> Nullable<Bytea>,
+        logo_content_type -> Nullable<Text>,
+        logo_alt -> Text,
+        version -> Int4,
+        updated_by -> Nullable<Int8>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    topic_reads (user_id, topic_id) {
+        user_id -> Int8,
+        topic_id -> Int8,
+        last_read_number -> Int4,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    topic_watches (user_id, topic_id) {
+        user_id -> Int8,
+        topic_id -> Int8,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    use diesel::sql_types::*;
+    use super::sql_types::Tsvector;
+
+    topics (id) {
+        id -> Int8,
+        category_id -> Int8,
+        author_id -> Int8,
+        title -> Text,
+        status -> Text,
+        held_reason -> Nullable<Text>,
+        pinned_at -> Nullable<Timestamptz>,
+        locked_at -> Nullable<Timestamptz>,
+        next_post_number -> Int4,
+        last_post_number -> Int4,
+        reply_count -> Int4,
+        view_count -> Int8,
+        last_posted_at -> Timestamptz,
+        last_poster_id -> Nullable<Int8>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        search -> Nullable<Tsvector>,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Int8,
+        username -> Text,
+        email -> Text,
+        password_hash -> Text,
+        display_name -> Nullable<Text>,
+        bio -> Text,
+        roles -> Array<Nullable<Text>>,
+        partner_label -> Nullable<Text>,
+        email_verified_at -> Nullable<Timestamptz>,
+        accepted_policy_version -> Nullable<Int4>,
+        accepted_policy_at -> Nullable<Timestamptz>,
+        last_login_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(audit_log -> users (actor_id));
+diesel::joinable!(category_watches -> categories (category_id));
+diesel::joinable!(category_watches -> users (user_id));
+diesel::joinable!(club_members -> users (user_id));
+diesel::joinable!(email_tokens -> users (user_id));
+diesel::joinable!(post_revisions -> posts (post_id));
+diesel::joinable!(post_revisions -> users (editor_id));
+diesel::joinable!(posts -> topics (topic_id));
+diesel::joinable!(posts -> users (author_id));
+diesel::joinable!(site_settings -> users (updated_by));
+diesel::joinable!(topic_reads -> topics (topic_id));
+diesel::joinable!(topic_reads -> users (user_id));
+diesel::joinable!(topic_watches -> topics (topic_id));
+diesel::joinable!(topic_watches -> users (user_id));
+diesel::joinable!(topics -> categories (category_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    api_tokens,
+    audit_log,
+    categories,
+    category_watches,
+    club_members,
+    email_tokens,
+    mail_outbox,
+    policy_versions,
+    post_revisions,
+    posts,
+    site_settings,
+    topic_reads,
+    topic_watches,
+    topics,
+    users,
+);

@@ -1,0 +1,40 @@
+//! Text typed by people: refused when it carries NUL or other control characters (PostgreSQL cannot store
+//! NUL, and the others have no place in a name or a post), trimmed, line ends normalised.
+
+const CONTROL_MESSAGE: &str = "contains characters that are not allowed (control characters)";
+
+/// One line of text (a name, a title): no control characters at all.
+pub fn line(raw: &str) -> Result<String, String> {
+    if raw.chars().any(char::is_control) {
+        return Err(CONTROL_MESSAGE.into());
+    }
+    Ok(raw.trim().to_owned())
+}
+
+/// A block of text (a bio, a post): line breaks and tabs allowed, `\r\n` becomes `\n`.
+pub fn block(raw: &str) -> Result<String, String> {
+    let normalised = raw.replace("\r\n", "\n").replace('\r', "\n");
+    if normalised
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return Err(CONTROL_MESSAGE.into());
+    }
+    Ok(normalised.trim().to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_refused() {
+        assert_eq!(line("  Lumen Bikes "), Ok("Lumen Bikes".into()));
+        assert!(line("a\0b").is_err());
+        assert!(line("a\nb").is_err());
+        assert!(line("bell\u{7}").is_err());
+        assert_eq!(block("one\r\ntwo\tthree\n"), Ok("one\ntwo\tthree".into()));
+        assert!(block("nul\0").is_err());
+        assert!(block("esc\u{1b}[31m").is_err());
+    }
+}

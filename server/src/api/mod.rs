@@ -1,0 +1,118 @@
+//! REST API v1 under `/api/v1`. Handlers are thin: who is asking, parse the body, call the same domain
+//! function as the UI's server function, map the result. The OpenAPI document is generated from these
+//! handlers' annotations.
+
+pub mod accounts;
+pub mod brand;
+pub mod error;
+pub mod forums;
+pub mod openapi;
+pub mod policy;
+pub mod users;
+
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use app::ssr::RequestCtx;
+use domain::DomainError;
+use domain::accounts::Actor;
+use std::future::{Ready, ready};
+
+pub use error::{ApiError, ApiResult};
+
+/// Largest JSON body the API reads.
+pub const JSON_LIMIT: usize = 64 * 1024;
+
+/// Who is calling (session cookie or bearer token) and from where; set by the context middleware.
+pub struct Caller(pub RequestCtx);
+
+impl Caller {
+    pub fn actor(&self) -> ApiResult<&Actor> {
+        self.0
+            .actor
+            .as_ref()
+            .ok_or(ApiError::Domain(DomainError::Unauthenticated))
+    }
+}
+
+impl FromRequest for Caller {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Ok(Caller(
+            req.extensions().get::<RequestCtx>().cloned().unwrap_or_default(),
+        )))
+    }
+}
+
+/// Registers every `/api/v1` route.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/api/v1")
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(JSON_LIMIT)
+                    .error_handler(error::json_error),
+            )
+            .app_data(web::PathConfig::default().error_handler(error::path_error))
+            .app_data(web::QueryConfig::default().error_handler(error::query_error))
+            .route("/openapi.json", web::get().to(openapi::document))
+            .route("/auth/signup", web::post().to(accounts::signup))
+            .route("/auth/login", web::post().to(accounts::login))
+            .route("/auth/logout", web::post().to(accounts::logout))
+            .route("/auth/verify", web::post().to(accounts::verify))
+            .route(
+                "/auth/verify/resend",
+                web::post().to(accounts::resend_verification),
+            )
+            .route(
+                "/auth/password-reset",
+                web::post().to(accounts::request_password_reset),
+            )
+            .route(
+                "/auth/password-reset/confirm",
+                web::post().to(accounts::confirm_password_reset),
+            )
+            .route("/auth/password", web::post().to(accounts::change_password))
+            .route("/me", web::get().to(accounts::me))
+            .route("/me", web::patch().to(accounts::update_me))
+            .route("/tokens", web::post().to(accounts::create_token))
+            .route("/tokens", web::get().to(accounts::list_tokens))
+            .route("/tokens/{id}", web::delete().to(accounts::revoke_token))
+            .route("/users/{username}", web::get().to(users::profile))
+            .route("/users/{id}/access", web::put().to(users::set_access))
+            .route("/policy", web::get().to(policy::current))
+            .route("/policy", web::post().to(policy::publish))
+            .route("/brand", web::get().to(brand::get))
+            .route("/brand", web::put().to(brand::update))
+            .route("/categories", web::get().to(forums::list_categories))
+            .route("/categories", web::post().to(forums::create_category))
+            .route("/categories/{id}", web::patch().to(forums::update_category))
+            .route(
+                "/categories/{slug}/topics",
+                web::get().to(forums::category_topics),
+            )
+            .route("/categories/{slug}/watch", web::put().to(forums::watch_category))
+            .route(
+                "/categories/{slug}/watch",
+                web::delete().to(forums::watch_category),
+            )
+            .route("/topics", web::get().to(forums::latest))
+            .route("/topics", web::post().to(forums::create_topic))
+            .route("/topics/{id}", web::get().to(forums::get_topic))
+            .route("/topics/{id}/posts", web::get().to(forums::topic_posts))
+            .route("/topics/{id}/posts", web::post().to(forums::reply))
+            .route("/topics/{id}/watch", web::put().to(forums::watch_topic))
+            .route("/topics/{id}/watch", web::delete().to(forums::watch_topic))
+            .route("/topics/{id}/{action}", web::post().to(forums::manage))
+            .route("/posts/{id}", web::patch().to(forums::edit_post))
+            .route("/posts/{id}/revisions", web::get().to(forums::revisions))
+            .route("/search", web::get().to(forums::search))
+            .route("/users/{username}/topics", web::get().to(forums::member_topics))
+            .default_service(web::to(not_found)),
+    );
+}
+
+async fn not_found() -> actix_web::HttpResponse {
+    actix_web::ResponseError::error_response(&ApiError::Domain(DomainError::NotFound("API route")))
+}

@@ -1,0 +1,63 @@
+//! The OpenAPI 3 document, generated from the handlers' annotations.
+
+use actix_web::HttpResponse;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+
+use super::{accounts, brand, error, forums, policy, users};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Hearth API",
+        version = "1",
+        description = "The public API of a Hearth community. Authenticate with the session cookie from \
+            POST /api/v1/auth/login or with `Authorization: Bearer <personal API token>`. Every error has the \
+            shape {\"error\": {\"code\", \"message\", \"fields\"}}."
+    ),
+    paths(
+        accounts::signup, accounts::login, accounts::logout, accounts::verify, accounts::resend_verification,
+        accounts::request_password_reset, accounts::confirm_password_reset, accounts::change_password,
+        accounts::me, accounts::update_me, accounts::create_token, accounts::list_tokens, accounts::revoke_token,
+        users::profile, users::set_access,
+        policy::current, policy::publish,
+        brand::get, brand::update,
+        forums::list_categories, forums::create_category, forums::update_category, forums::category_topics,
+        forums::latest, forums::member_topics, forums::get_topic, forums::topic_posts, forums::create_topic,
+        forums::reply, forums::edit_post, forums::revisions, forums::manage, forums::watch_topic,
+        forums::watch_category, forums::search,
+    ),
+    components(schemas(error::ErrorBody, error::ErrorDetail)),
+    modifiers(&Security),
+    tags(
+        (name = "accounts", description = "Sign-up, log-in, sessions, passwords, tokens"),
+        (name = "users", description = "Member profiles and roles"),
+        (name = "policy", description = "The acceptable use policy"),
+        (name = "brand", description = "The brand the community runs under"),
+        (name = "forums", description = "Categories, topics, posts, search"),
+    )
+)]
+pub struct ApiDoc;
+
+struct Security;
+
+impl utoipa::Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
+                domain::accounts::sessions::COOKIE_NAME,
+            ))),
+        );
+    }
+}
+
+/// `GET /api/v1/openapi.json`
+pub async fn document() -> HttpResponse {
+    HttpResponse::Ok().json(ApiDoc::openapi())
+}

@@ -1,0 +1,174 @@
+//! `hearth`: serve (default), migrate, seed-demo, create-user.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use server::config::{Config, redact_url};
+use server::{Application, seed, startup, telemetry};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "hearth", version, about = "A branded customer community platform")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the community (applies pending migrations first). The default.
+    Serve,
+    /// Create the database if needed and apply pending migrations.
+    Migrate,
+    /// Fill the database with a demo community for a fictional brand (idempotent).
+    SeedDemo,
+    /// Fill an empty forum with a community of realistic size (for benchmarks).
+    SeedScale {
+        #[arg(long, default_value_t = 100_000)]
+        members: i64,
+        #[arg(long, default_value_t = 50_000)]
+        topics: i64,
+        #[arg(long, default_value_t = 1_000_000)]
+        posts: i64,
+        /// Posts of the one very long topic.
+        #[arg(long, default_value_t = 25_000)]
+        longest: i64,
+        /// Do nothing (successfully) when the forum already has topics.
+        #[arg(long)]
+        if_empty: bool,
+    },
+    /// Create a verified account, e.g. the first admin.
+    CreateUser {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        password: String,
+        #[arg(long, value_enum, default_value = "member")]
+        role: RoleArg,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RoleArg {
+    Admin,
+    Staff,
+    Moderator,
+    Product,
+    Member,
+}
+
+#[actix_web::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("hearth: configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(config.log_format);
+    match run(cli.command.unwrap_or(Command::Serve), config).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("hearth: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command, config: Config) -> Result<(), String> {
+    match command {
+        Command::Serve => {
+            let app = Application::build(config).await.map_err(|e| e.to_string())?;
+            app.run_until_stopped()
+                .await
+                .map_err(|e| format!("server stopped: {e}"))
+        }
+        Command::Migrate => {
+            startup::connect(&config).await.map_err(|e| e.to_string())?;
+            println!("database {} is migrated", redact_url(&config.database_url));
+            Ok(())
+        }
+        Command::SeedDemo => {
+            let hearth = startup::connect(&config).await.map_err(|e| e.to_string())?;
+            seed::seed_demo(&hearth).await.map_err(|e| describe(&e))?;
+            println!(
+                "demo community seeded; every demo account's password is {}",
+                seed::DEMO_PASSWORD
+            );
+            for account in seed::DEMO_ACCOUNTS {
+                let roles: Vec<&str> = account.roles.iter().map(|r| r.as_str()).collect();
+                println!(
+                    "  {:<16} {}",
+                    account.username,
+                    if roles.is_empty() {
+                        "member".to_owned()
+                    } else {
+                        roles.join(", ")
+                    }
+                );
+            }
+            Ok(())
+        }
+        Command::SeedScale { members, topics, posts, longest, if_empty } => {
+            startup::connect(&config).await.map_err(|e| e.to_string())?;
+            let password = domain::accounts::Password::parse_new(server::seed_scale::SCALE_PASSWORD, &[])
+                .map_err(|e| format!("seed password: {e}"))?;
+            let hash = domain::accounts::password::hash(&password).await.map_err(|e| describe(&e))?;
+            let options = server::seed_scale::ScaleOptions { members, topics, posts, longest, if_empty };
+            let summary = server::seed_scale::seed_scale(&config.database_url, &hash, options).await?;
+            println!("{summary}");
+            Ok(())
+        }
+        Command::CreateUser {
+            email,
+            username,
+            password,
+            role,
+        } => {
+            let hearth = startup::connect(&config).await.map_err(|e| e.to_string())?;
+            let roles = match role {
+                RoleArg::Admin => vec![domain::accounts::Role::Admin],
+                RoleArg::Staff => vec![domain::accounts::Role::Staff],
+                RoleArg::Moderator => vec![domain::accounts::Role::Moderator],
+                RoleArg::Product => vec![domain::accounts::Role::Product],
+                RoleArg::Member => vec![],
+            };
+            let input = domain::accounts::NewAccount {
+                email,
+                username,
+                password,
+                roles,
+                display_name: None,
+            };
+            let row = domain::accounts::create_verified(&hearth, &input, false)
+                .await
+                .map_err(|e| describe(&e))?;
+            println!(
+                "created {} (id {}) with roles: {}",
+                row.username,
+                row.id,
+                domain::accounts::Roles::from_db(&row.roles).names().join(", ")
+            );
+            Ok(())
+        }
+    }
+}
+
+/// One line for a domain error: the fields that failed, or the cause.
+fn describe(e: &domain::DomainError) -> String {
+    let fields = e.fields();
+    if fields.is_empty() {
+        match e {
+            domain::DomainError::Internal(cause) => cause.clone(),
+            other => other.public_message(),
+        }
+    } else {
+        fields
+            .iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}

@@ -1,0 +1,138 @@
+//! Middleware, outermost first: `observe` (request id, structured log, metrics) → `security_headers` →
+//! `body_limit` → `origin_check` (CSRF) → `server_fn_errors` → `context` (who is asking, from where).
+
+mod context;
+mod observe;
+mod origin;
+
+pub use context::context;
+pub use observe::observe;
+pub use origin::{origin_check, same_origin};
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{Error, HttpResponse, web};
+
+use crate::api::ApiError;
+use crate::config::Config;
+
+/// Largest request body the server reads (JSON bodies are further limited to 64 KiB).
+pub const BODY_LIMIT: u64 = 1024 * 1024;
+
+/// Security headers on every response.
+pub async fn security_headers(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let https = req.app_data::<web::Data<Config>>().is_some_and(|c| c.https());
+    let mut res = next.call(req).await?;
+    let headers = res.headers_mut();
+    let set = |headers: &mut header::HeaderMap, name: header::HeaderName, value: &'static str| {
+        if !headers.contains_key(&name) {
+            headers.insert(name, HeaderValue::from_static(value));
+        }
+    };
+    set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(headers, header::X_FRAME_OPTIONS, "DENY");
+    set(
+        headers,
+        header::REFERRER_POLICY,
+        "strict-origin-when-cross-origin",
+    );
+    set(
+        headers,
+        header::CONTENT_SECURITY_POLICY,
+        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'",
+    );
+    set(
+        headers,
+        header::HeaderName::from_static("permissions-policy"),
+        "camera=(), microphone=(), geolocation=()",
+    );
+    set(
+        headers,
+        header::HeaderName::from_static("cross-origin-opener-policy"),
+        "same-origin",
+    );
+    if https {
+        set(
+            headers,
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000; includeSubDomains",
+        );
+    }
+    Ok(res)
+}
+
+/// Refuses bodies announced larger than [`BODY_LIMIT`] before reading them (413).
+pub async fn body_limit(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<actix_web::body::EitherBody<impl MessageBody>>, Error> {
+    let too_large = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .is_some_and(|n| n > BODY_LIMIT);
+    if too_large {
+        let response = actix_web::ResponseError::error_response(&ApiError::PayloadTooLarge);
+        return Ok(req.into_response(response).map_into_right_body());
+    }
+    next.call(req).await.map(|r| r.map_into_left_body())
+}
+
+/// Server functions answer 500 for every error the framework raises itself — including requests whose
+/// arguments cannot be read. Those are the caller's mistake: answer 400 (the body says `malformed_request`).
+pub async fn server_fn_errors(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<actix_web::body::EitherBody<impl MessageBody>>, Error> {
+    let is_server_fn = req.path().starts_with("/api/") && !req.path().starts_with("/api/v1/");
+    let res = next.call(req).await?;
+    if !is_server_fn
+        || res.status() != actix_web::http::StatusCode::INTERNAL_SERVER_ERROR
+        || !res.headers().contains_key("serverfnerror")
+    {
+        return Ok(res.map_into_left_body());
+    }
+    let (req, response) = res.into_parts();
+    let (head, body) = response.into_parts();
+    let bytes = actix_web::body::to_bytes_limited(body, 64 * 1024)
+        .await
+        .ok()
+        .and_then(|r| r.ok())
+        .unwrap_or_default();
+    let malformed = serde_json::from_slice::<serde_json::Value>(&bytes)
+        .ok()
+        .is_some_and(|v| v["code"] == "malformed_request");
+    let mut rebuilt = head.set_body(bytes);
+    if malformed {
+        *rebuilt.status_mut() = actix_web::http::StatusCode::BAD_REQUEST;
+    }
+    Ok(ServiceResponse::new(req, rebuilt)
+        .map_into_boxed_body()
+        .map_into_right_body())
+}
+
+/// A JSON or HTML refusal, depending on what the client asked for.
+pub(crate) fn refuse(req: &ServiceRequest, err: ApiError) -> HttpResponse {
+    let wants_html = !req.path().starts_with("/api/v1")
+        && req
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"));
+    if wants_html {
+        let status = actix_web::ResponseError::status_code(&err);
+        HttpResponse::build(status).content_type("text/html; charset=utf-8").body(format!(
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Request refused</title></head>\
+             <body><main><h1>Request refused</h1><p>{}</p><p><a href=\"/\">Home</a></p></main></body></html>",
+            domain::mail::templates::escape_html(&err.to_string())
+        ))
+    } else {
+        actix_web::ResponseError::error_response(&err)
+    }
+}

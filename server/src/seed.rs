@@ -1,0 +1,268 @@
+//! `hearth seed-demo`: a demo community for a fictional brand, idempotent (run it as often as you like).
+
+use domain::accounts::{self, Actor, AuthMethod, NewAccount, Role};
+use domain::brand::{self, BrandInput};
+use domain::forums::{self, CategoryInput, NewTopicInput, ReplyInput};
+use domain::{DomainResult, Hearth};
+use std::collections::HashMap;
+
+/// The password of every demo account (printed by the command and in the README).
+pub const DEMO_PASSWORD: &str = "lumen-demo-2026";
+
+pub struct DemoAccount {
+    pub username: &'static str,
+    pub display_name: &'static str,
+    pub roles: &'static [Role],
+}
+
+pub const DEMO_ACCOUNTS: &[DemoAccount] = &[
+    DemoAccount {
+        username: "ada_admin",
+        display_name: "Ada (Lumen admin)",
+        roles: &[Role::Admin],
+    },
+    DemoAccount {
+        username: "sam_support",
+        display_name: "Sam from Lumen Support",
+        roles: &[Role::Staff],
+    },
+    DemoAccount {
+        username: "mo_moderator",
+        display_name: "Mo",
+        roles: &[Role::Moderator],
+    },
+    DemoAccount {
+        username: "pia_product",
+        display_name: "Pia, Lumen product team",
+        roles: &[Role::Product, Role::Staff],
+    },
+    DemoAccount {
+        username: "alex_rides",
+        display_name: "Alex",
+        roles: &[],
+    },
+    DemoAccount {
+        username: "jordan_commutes",
+        display_name: "Jordan",
+        roles: &[],
+    },
+    DemoAccount {
+        username: "taylor_trails",
+        display_name: "Taylor",
+        roles: &[],
+    },
+];
+
+pub async fn seed_demo(hearth: &Hearth) -> DomainResult<()> {
+    brand::seed(
+        hearth,
+        &BrandInput {
+            name: "Lumen Bikes".into(),
+            tagline: "Ride further, together.".into(),
+            color_primary: "#1d5b79".into(),
+            color_accent: "#9c4312".into(),
+            logo_alt: String::new(),
+        },
+    )
+    .await?;
+    let mut actors: HashMap<&str, Actor> = HashMap::new();
+    for account in DEMO_ACCOUNTS {
+        let row = accounts::create_verified(
+            hearth,
+            &NewAccount {
+                email: format!("{}@lumen.example", account.username.replace('_', ".")),
+                username: account.username.into(),
+                password: DEMO_PASSWORD.into(),
+                roles: account.roles.to_vec(),
+                display_name: Some(account.display_name.into()),
+            },
+            true,
+        )
+        .await?;
+        actors.insert(
+            account.username,
+            Actor::from_row(&row, AuthMethod::Session { key: String::new() }),
+        );
+    }
+    domain::forums::seed::join_club(hearth, &actors["taylor_trails"]).await?;
+    let taylor = actors["taylor_trails"].clone().in_club(true);
+    actors.insert("taylor_trails", taylor);
+    seed_forums(hearth, &actors).await
+}
+
+struct DemoCategory {
+    slug: &'static str,
+    name: &'static str,
+    description: &'static str,
+    color: &'static str,
+    visibility: &'static str,
+    posting: &'static str,
+}
+
+const DEMO_CATEGORIES: &[DemoCategory] = &[
+    DemoCategory {
+        slug: "announcements",
+        name: "Announcements",
+        description: "News from the Lumen team.",
+        color: "#1d5b79",
+        visibility: "public",
+        posting: "staff",
+    },
+    DemoCategory {
+        slug: "tech-help",
+        name: "Tech help",
+        description: "Anybody experience with …? Batteries, motors, brakes, apps.",
+        color: "#2d6a4f",
+        visibility: "public",
+        posting: "everyone",
+    },
+    DemoCategory {
+        slug: "rides-and-routes",
+        name: "Rides & routes",
+        description: "Share routes, plan group rides, show your trips.",
+        color: "#7a2e0e",
+        visibility: "public",
+        posting: "everyone",
+    },
+    DemoCategory {
+        slug: "fan-lounge",
+        name: "Fan lounge",
+        description: "For fan-club members: early news and events.",
+        color: "#6b3fa0",
+        visibility: "club",
+        posting: "everyone",
+    },
+    DemoCategory {
+        slug: "team-room",
+        name: "Team room",
+        description: "The Lumen team only.",
+        color: "#4a4a4a",
+        visibility: "staff",
+        posting: "everyone",
+    },
+];
+
+/// (category, author, title, body, replies as (author, body))
+type DemoTopic = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
+
+const DEMO_TOPICS: &[DemoTopic] = &[
+    (
+        "announcements",
+        "sam_support",
+        "Welcome to the Lumen Bikes community",
+        "Hi everyone! This is the place to ask **other riders** and our team.\n\nPlease read the [acceptable use policy](/policy) first.",
+        &[("alex_rides", "Great to have a place for this!")],
+    ),
+    (
+        "tech-help",
+        "alex_rides",
+        "Anybody experience with the X2 battery in winter?",
+        "I ride to work all year. How much range do you lose below zero with the **X2** 500 Wh pack?",
+        &[
+            (
+                "jordan_commutes",
+                "About 20% at -5 °C for me. Keep the battery indoors overnight and it helps a lot.",
+            ),
+            (
+                "sam_support",
+                "Official answer: lithium cells lose capacity in the cold. Store the pack above 10 °C and charge at room temperature. @alex_rides, the winter cover also helps.",
+            ),
+            (
+                "taylor_trails",
+                "+1 on the cover. I also switched to eco mode on cold mornings.",
+            ),
+        ],
+    ),
+    (
+        "tech-help",
+        "jordan_commutes",
+        "Brake pads squeal when it rains",
+        "Both disc brakes squeal in the rain since the last service. Pads or rotors?",
+        &[(
+            "alex_rides",
+            "Clean the rotors with isopropyl alcohol first. Usually fixes it for me.",
+        )],
+    ),
+    (
+        "rides-and-routes",
+        "taylor_trails",
+        "Sunday group ride along the river (40 km)",
+        "Meeting at the old bridge at 9:00. Easy pace, coffee stop halfway.",
+        &[("jordan_commutes", "I'm in! Bringing a friend on a rental.")],
+    ),
+    (
+        "fan-lounge",
+        "taylor_trails",
+        "Early look at the spring tour dates?",
+        "Has anyone in the club heard when the spring tour tickets open?",
+        &[(
+            "pia_product",
+            "Club members get a two-day head start. Dates come next week!",
+        )],
+    ),
+    (
+        "team-room",
+        "pia_product",
+        "Feedback round-up: winter range questions",
+        "Lots of winter range questions in Tech help. Should we write a guide?",
+        &[("sam_support", "Yes, I can draft it this week.")],
+    ),
+];
+
+async fn seed_forums(hearth: &Hearth, actors: &HashMap<&str, Actor>) -> DomainResult<()> {
+    let admin = &actors["ada_admin"];
+    let existing = forums::list_categories(hearth, &forums::Viewer::of(Some(admin))).await?;
+    let mut ids = HashMap::new();
+    for (position, c) in DEMO_CATEGORIES.iter().enumerate() {
+        let category = match existing.iter().find(|e| e.slug == c.slug) {
+            Some(found) => found.clone(),
+            None => {
+                forums::create_category(
+                    hearth,
+                    admin,
+                    &CategoryInput {
+                        slug: c.slug.into(),
+                        name: c.name.into(),
+                        description: c.description.into(),
+                        position: position as i32,
+                        color: c.color.into(),
+                        visibility: c.visibility.into(),
+                        posting: c.posting.into(),
+                    },
+                )
+                .await?
+            }
+        };
+        ids.insert(c.slug, category);
+    }
+    for (slug, author, title, body, replies) in DEMO_TOPICS {
+        if ids[slug].topic_count > 0 {
+            continue; // seeded before: leave what is there
+        }
+        let input = NewTopicInput {
+            category_id: ids[slug].id.0,
+            title: (*title).into(),
+            body: (*body).into(),
+        };
+        let (topic, _) = forums::create_topic(hearth, &actors[author], &input).await?;
+        for (who, text) in *replies {
+            forums::reply(
+                hearth,
+                &actors[who],
+                topic.id,
+                &ReplyInput {
+                    body: (*text).into(),
+                    quote_post_id: None,
+                },
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,442 @@
+//! `hearth seed-scale`: fills an empty forum with a community of realistic size — members with a skewed
+//! activity (a few very active, most rarely posting), categories, topics with heavy-tailed reply counts (one
+//! of them very long), three years of dates and generated text — through PostgreSQL `COPY`. Secondary indexes
+//! of posts and topics are dropped during the load and rebuilt after (much faster than maintaining them row by
+//! row); their definitions are read from the database, so the migrations stay their only source.
+
+use bytes::Bytes;
+use chrono::{DateTime, Duration, Utc};
+use futures_util::SinkExt;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use std::io::Write;
+use std::time::Instant;
+use tokio_postgres::{Client, NoTls};
+
+/// The password of every generated member.
+pub const SCALE_PASSWORD: &str = "scale-seed-2026";
+
+#[derive(Debug, Clone, Copy)]
+pub struct ScaleOptions {
+    pub members: i64,
+    pub topics: i64,
+    pub posts: i64,
+    /// Posts of the one very long topic (page 1000 of it must exist: ≥ 20,000).
+    pub longest: i64,
+    /// Skip quietly when the forum already has topics.
+    pub if_empty: bool,
+}
+
+const WORDS: &[&str] = &[
+    "battery", "range", "motor", "charger", "brake", "pads", "rotor", "chain", "cassette", "tyre", "tube", "sealant",
+    "saddle", "handlebar", "grips", "display", "app", "firmware", "update", "bluetooth", "lights", "rack", "panniers",
+    "commute", "winter", "rain", "hill", "climb", "descent", "cadence", "torque", "assist", "mode", "eco", "turbo",
+    "warranty", "dealer", "service", "cable", "derailleur", "gear", "shift", "noise", "squeak", "click", "rattle",
+    "frame", "fork", "suspension", "pressure", "tread", "gravel", "road", "trail", "city", "route", "ride", "trip",
+    "kilometres", "hours", "weekend", "morning", "evening", "cold", "heat", "charge", "cells", "capacity", "voltage",
+    "sensor", "speed", "wheel", "spokes", "hub", "bearing", "grease", "clean", "replace", "adjust", "tighten", "check",
+    "works", "fails", "stopped", "started", "noticed", "tried", "recommend", "suggest", "helped", "fixed", "broken",
+    "new", "old", "great", "fine", "better", "worse", "quiet", "loud", "smooth", "heavy", "light", "fast", "slow",
+    "the", "a", "my", "your", "this", "that", "with", "after", "before", "during", "when", "because", "and", "but",
+    "also", "really", "quite", "still", "again", "every", "some", "most", "about", "around", "than", "only", "just",
+    "i", "we", "you", "it", "they", "have", "had", "was", "is", "are", "did", "do", "can", "could", "would", "should",
+];
+const PRODUCTS: &[&str] = &["X2", "X3 Trail", "Metro 7", "Cargo Plus", "Urban S", "Tour 500", "Kids 20", "Fold One"];
+const PARTS: &[&str] = &["battery", "motor", "display", "brakes", "rear rack", "lights", "charger", "app", "saddle", "tyres"];
+const NAMES: &[&str] = &["Alex", "Sam", "Jordan", "Taylor", "Robin", "Kim", "Noor", "Lea", "Jonas", "Mia", "Ravi", "Ana", "Tom", "Yuki", "Ola"];
+
+struct Gen {
+    rng: StdRng,
+}
+
+impl Gen {
+    fn pick<'a>(&mut self, list: &[&'a str]) -> &'a str {
+        list[self.rng.random_range(0..list.len())]
+    }
+
+    fn sentence(&mut self) -> String {
+        let n = self.rng.random_range(6..18);
+        let mut s = String::with_capacity(n * 7);
+        for i in 0..n {
+            let w = self.pick(WORDS);
+            if i == 0 {
+                let mut c = w.chars();
+                if let Some(f) = c.next() {
+                    s.extend(f.to_uppercase());
+                    s.push_str(c.as_str());
+                }
+            } else {
+                s.push(' ');
+                s.push_str(w);
+            }
+        }
+        s.push(if self.rng.random_range(0..6) == 0 { '?' } else { '.' });
+        s
+    }
+
+    /// Paragraphs of sentences (Markdown source), and the same as HTML.
+    fn body(&mut self) -> (String, String) {
+        let paragraphs = self.rng.random_range(1..4);
+        let mut md = String::new();
+        let mut html = String::new();
+        for p in 0..paragraphs {
+            let sentences = self.rng.random_range(1..4);
+            let text: Vec<String> = (0..sentences).map(|_| self.sentence()).collect();
+            let text = text.join(" ");
+            if p > 0 {
+                md.push_str("\n\n");
+                html.push('\n');
+            }
+            md.push_str(&text);
+            html.push_str("<p>");
+            html.push_str(&text); // generated words only: nothing to escape
+            html.push_str("</p>");
+        }
+        (md, html)
+    }
+
+    fn title(&mut self) -> String {
+        let product = self.pick(PRODUCTS);
+        let part = self.pick(PARTS);
+        match self.rng.random_range(0..6) {
+            0 => format!("Anybody experience with the {product} {part}?"),
+            1 => format!("{product}: {part} {} after {} km", self.pick(&["noise", "problem", "question", "tips"]), self.rng.random_range(50..9000)),
+            2 => format!("Best {part} setup for {} rides", self.pick(&["winter", "long", "gravel", "city", "family"])),
+            3 => format!("How do you {} the {part} on the {product}?", self.pick(&["adjust", "clean", "replace", "update", "check"])),
+            4 => format!("{} with my {product} {part}", self.pick(&["Happy", "Trouble", "First month", "A year"])),
+            _ => format!("Question about the {part} ({product})"),
+        }
+    }
+
+    /// An author index skewed towards the most active members.
+    fn author(&mut self, members: i64) -> i64 {
+        let u: f64 = self.rng.random();
+        ((u * u * u) * members as f64) as i64
+    }
+}
+
+/// Text-format COPY escaping.
+fn esc(out: &mut Vec<u8>, value: &str) {
+    for b in value.bytes() {
+        match b {
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            _ => out.push(b),
+        }
+    }
+}
+
+fn ts(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M:%S%.6f+00").to_string()
+}
+
+struct Progress {
+    label: &'static str,
+    total: i64,
+    started: Instant,
+    shown: i64,
+}
+
+impl Progress {
+    fn new(label: &'static str, total: i64) -> Progress {
+        Progress { label, total: total.max(1), started: Instant::now(), shown: -1 }
+    }
+
+    fn tick(&mut self, done: i64) {
+        let percent = done * 100 / self.total;
+        if percent == self.shown && done != self.total {
+            return;
+        }
+        self.shown = percent;
+        let filled = (percent / 4) as usize;
+        let mut err = std::io::stderr();
+        let _ = write!(
+            err,
+            "\r  {:<8} [{}{}] {:>3}% {:>9}/{} {:>6.1}s",
+            self.label,
+            "#".repeat(filled),
+            ".".repeat(25 - filled),
+            percent,
+            done,
+            self.total,
+            self.started.elapsed().as_secs_f64()
+        );
+        if done >= self.total {
+            let _ = writeln!(err);
+        }
+        let _ = err.flush();
+    }
+}
+
+async fn copy(client: &Client, statement: &str, chunks: impl Iterator<Item = Vec<u8>>) -> Result<(), String> {
+    let sink = client.copy_in::<_, Bytes>(statement).await.map_err(|e| format!("{statement}: {e}"))?;
+    futures_util::pin_mut!(sink);
+    for chunk in chunks {
+        sink.send(Bytes::from(chunk)).await.map_err(|e| format!("copy: {e}"))?;
+    }
+    sink.finish().await.map_err(|e| format!("copy: {e}"))?;
+    Ok(())
+}
+
+async fn scalar(client: &Client, sql: &str) -> Result<i64, String> {
+    client.query_one(sql, &[]).await.map(|r| r.get::<_, i64>(0)).map_err(|e| format!("{sql}: {e}"))
+}
+
+/// Runs the seed; returns a one-line summary.
+pub async fn seed_scale(database_url: &str, password_hash: &str, options: ScaleOptions) -> Result<String, String> {
+    let (client, connection) = tokio_postgres::connect(database_url, NoTls).await.map_err(|e| format!("cannot reach PostgreSQL: {e}"))?;
+    tokio::spawn(async move {
+        if let Err(e) = connection.await {
+            tracing::error!(error = %e, "seed connection");
+        }
+    });
+    if scalar(&client, "SELECT count(*) FROM topics").await? > 0 {
+        return if options.if_empty {
+            Ok("the forum already has topics; nothing seeded".into())
+        } else {
+            Err("the forum already has topics; seed-scale fills an empty one (point DATABASE_URL at a fresh database)".into())
+        };
+    }
+    if options.longest < 20_000 || options.posts < options.topics + options.longest || options.members < 10 {
+        return Err("need --members ≥ 10, a longest topic of ≥ 20,000 posts and --posts ≥ --topics + that".into());
+    }
+    let started = Instant::now();
+    let mut g = Gen { rng: StdRng::seed_from_u64(2026) };
+    client
+        .batch_execute("SET maintenance_work_mem = '256MB'; SET synchronous_commit = off")
+        .await
+        .map_err(|e| e.to_string())?;
+
+    // Members.
+    let user_base = scalar(&client, "SELECT coalesce(max(id), 0) FROM users").await?;
+    let policy = scalar(&client, "SELECT max(version)::bigint FROM policy_versions").await?;
+    let now = Utc::now();
+    let start = now - Duration::days(3 * 365);
+    let mut progress = Progress::new("members", options.members);
+    let hash = password_hash.to_owned();
+    let members = options.members;
+    let mut rows = Vec::new();
+    for chunk_start in (0..members).step_by(10_000) {
+        let mut buf = Vec::with_capacity(2 << 20);
+        for i in chunk_start..(chunk_start + 10_000).min(members) {
+            let id = user_base + 1 + i;
+            let joined = start + Duration::seconds(i * (3 * 365 * 86400) / members / 2);
+            let name = format!("{} {}", g.pick(NAMES), (b'A' + (i % 26) as u8) as char);
+            let line = format!(
+                "{id}\trider{i:06}\trider{i:06}@scale.example\t{hash}\t{name}\t{{}}\t{t}\t{policy}\t{t}\t{t}\t{t}\n",
+                t = ts(joined)
+            );
+            buf.extend_from_slice(line.as_bytes());
+        }
+        rows.push(buf);
+        progress.tick((chunk_start + 10_000).min(members));
+    }
+    copy(
+        &client,
+        "COPY users (id, username, email, password_hash, display_name, roles, email_verified_at, accepted_policy_version, \
+         accepted_policy_at, created_at, updated_at) FROM STDIN",
+        rows.into_iter(),
+    )
+    .await?;
+
+    // Categories (one club-only, one team-only).
+    let cat_base = scalar(&client, "SELECT coalesce(max(id), 0) FROM categories").await?;
+    let categories: &[(&str, &str, &str, &str, u32)] = &[
+        ("announcements", "Announcements", "public", "staff", 1),
+        ("tech-help", "Tech help", "public", "everyone", 30),
+        ("rides-and-routes", "Rides & routes", "public", "everyone", 20),
+        ("buying-advice", "Buying advice", "public", "everyone", 15),
+        ("maintenance", "Maintenance", "public", "everyone", 20),
+        ("apps-and-connectivity", "Apps & connectivity", "public", "everyone", 8),
+        ("fan-lounge", "Fan lounge", "club", "everyone", 4),
+        ("team-room", "Team room", "staff", "everyone", 2),
+    ];
+    for (i, (slug, name, visibility, posting, _)) in categories.iter().enumerate() {
+        client
+            .execute(
+                "INSERT INTO categories (id, slug, name, description, position, visibility, posting) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                &[&(cat_base + 1 + i as i64), slug, name, &format!("All about {}.", name.to_lowercase()), &(i as i32), visibility, posting],
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    let weight_total: u32 = categories.iter().map(|c| c.4).sum();
+
+    // Drop secondary indexes of topics and posts during the load.
+    let indexes: Vec<(String, String)> = client
+        .query(
+            "SELECT indexname::text, indexdef FROM pg_indexes WHERE tablename IN ('topics', 'posts')
+             AND indexname NOT IN (SELECT conname FROM pg_constraint)",
+            &[],
+        )
+        .await
+        .map_err(|e| e.to_string())?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    for (name, _) in &indexes {
+        client.batch_execute(&format!("DROP INDEX \"{name}\"")).await.map_err(|e| e.to_string())?;
+    }
+
+    // Reply counts: one very long topic, a heavy tail for the others, summing exactly to the total.
+    let topics = options.topics;
+    let replies_total = options.posts - topics;
+    let others = replies_total - (options.longest - 1);
+    let weights: Vec<f64> = (1..topics).map(|_| {
+        let u: f64 = g.rng.random_range(0.0001..1.0);
+        u.powf(-1.0 / 1.6) - 1.0 // Pareto: most topics short, some long
+    }).collect();
+    let sum: f64 = weights.iter().sum();
+    let mut replies: Vec<i64> = weights.iter().map(|w| ((w / sum) * others as f64).floor() as i64).collect();
+    let mut missing = others - replies.iter().sum::<i64>();
+    let mut k = 0;
+    let n = replies.len();
+    while missing > 0 {
+        replies[k % n] += 1;
+        missing -= 1;
+        k += 7919;
+    }
+    let longest_index = topics / 2;
+    replies.insert(longest_index as usize, options.longest - 1);
+
+    let topic_base = scalar(&client, "SELECT coalesce(max(id), 0) FROM topics").await?;
+    let post_base = scalar(&client, "SELECT coalesce(max(id), 0) FROM posts").await?;
+    let span = (now - start).num_seconds();
+
+    // Pass 1: every topic's shape (category, author, dates, last poster) — posts refer to topics, so topics go
+    // in first.
+    struct Shape {
+        author: i64,
+        last_poster: i64,
+        created: DateTime<Utc>,
+        step: i64,
+        replies: i64,
+    }
+    let mut shapes = Vec::with_capacity(topics as usize);
+    let mut topic_chunks = Vec::new();
+    let mut topic_buf = Vec::with_capacity(4 << 20);
+    let mut progress = Progress::new("topics", topics);
+    for t in 0..topics {
+        let mut pick = g.rng.random_range(0..weight_total);
+        let mut category = 0;
+        for (i, c) in categories.iter().enumerate() {
+            if pick < c.4 {
+                category = i;
+                break;
+            }
+            pick -= c.4;
+        }
+        if t == longest_index {
+            category = 1; // the longest discussion is a public one (tech help)
+        }
+        let n_replies = replies[t as usize];
+        let created = start + Duration::seconds(t * span / topics + g.rng.random_range(0..3600));
+        // Replies over the following weeks (the long topic over the years since).
+        let window = if n_replies > 1000 { (now - created).num_seconds().max(1) } else { g.rng.random_range(3600..(45 * 86400)) };
+        let step = (window / (n_replies + 1)).max(1);
+        let author = user_base + 1 + g.author(options.members);
+        let last_poster = if n_replies == 0 { author } else { user_base + 1 + g.author(options.members) };
+        let last_at = (created + Duration::seconds(step * n_replies)).min(now);
+        let topic_id = topic_base + 1 + t;
+        let mut line = format!("{topic_id}\t{}\t{author}\t", cat_base + 1 + category as i64).into_bytes();
+        esc(&mut line, &g.title());
+        line.extend_from_slice(
+            format!(
+                "\t{}\t{}\t{n_replies}\t{}\t{}\t{last_poster}\t{}\t{}\n",
+                n_replies + 2,
+                n_replies + 1,
+                g.rng.random_range(0..(50 * (n_replies + 1)).min(5_000_000)),
+                ts(last_at),
+                ts(created),
+                ts(last_at)
+            )
+            .as_bytes(),
+        );
+        topic_buf.extend_from_slice(&line);
+        if topic_buf.len() > (2 << 20) {
+            topic_chunks.push(std::mem::take(&mut topic_buf));
+        }
+        shapes.push(Shape { author, last_poster, created, step, replies: n_replies });
+        progress.tick(t + 1);
+    }
+    topic_chunks.push(topic_buf);
+    copy(
+        &client,
+        "COPY topics (id, category_id, author_id, title, next_post_number, last_post_number, reply_count, \
+         view_count, last_posted_at, last_poster_id, created_at, updated_at) FROM STDIN",
+        topic_chunks.into_iter(),
+    )
+    .await?;
+
+    // Pass 2: the posts, streamed.
+    let sink = client
+        .copy_in::<_, Bytes>(
+            "COPY posts (id, topic_id, post_number, author_id, body_md, body_html, created_at, updated_at) FROM STDIN",
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    futures_util::pin_mut!(sink);
+    let mut post_buf = Vec::with_capacity(2 << 20);
+    let mut post_id = post_base;
+    let mut posts_done = 0i64;
+    let mut progress = Progress::new("posts", options.posts);
+    for (t, shape) in shapes.iter().enumerate() {
+        let topic_id = topic_base + 1 + t as i64;
+        for number in 1..=(shape.replies + 1) {
+            post_id += 1;
+            let poster = match number {
+                1 => shape.author,
+                n if n == shape.replies + 1 => shape.last_poster,
+                _ => user_base + 1 + g.author(options.members),
+            };
+            let at = (shape.created + Duration::seconds(shape.step * (number - 1))).min(now);
+            let (md, html) = g.body();
+            post_buf.extend_from_slice(format!("{post_id}\t{topic_id}\t{number}\t{poster}\t").as_bytes());
+            esc(&mut post_buf, &md);
+            post_buf.push(b'\t');
+            esc(&mut post_buf, &html);
+            post_buf.extend_from_slice(format!("\t{t}\t{t}\n", t = ts(at)).as_bytes());
+            posts_done += 1;
+            if post_buf.len() > (1 << 20) {
+                sink.send(Bytes::from(std::mem::take(&mut post_buf))).await.map_err(|e| format!("copy posts: {e}"))?;
+                progress.tick(posts_done);
+            }
+        }
+    }
+    if !post_buf.is_empty() {
+        sink.send(Bytes::from(post_buf)).await.map_err(|e| format!("copy posts: {e}"))?;
+    }
+    sink.finish().await.map_err(|e| format!("copy posts: {e}"))?;
+    progress.tick(posts_done);
+
+    // Indexes back, counters, sequences, statistics.
+    let mut progress = Progress::new("indexes", indexes.len() as i64);
+    for (i, (_, definition)) in indexes.iter().enumerate() {
+        client.batch_execute(definition).await.map_err(|e| format!("{definition}: {e}"))?;
+        progress.tick(i as i64 + 1);
+    }
+    client
+        .batch_execute(
+            "UPDATE categories c SET topic_count = s.topics, post_count = s.posts, last_posted_at = s.last
+               FROM (SELECT category_id, count(*) AS topics, sum(reply_count + 1) AS posts, max(last_posted_at) AS last
+                     FROM topics GROUP BY category_id) s WHERE s.category_id = c.id;
+             SELECT setval('users_id_seq', (SELECT max(id) FROM users));
+             SELECT setval('categories_id_seq', (SELECT max(id) FROM categories));
+             SELECT setval('topics_id_seq', (SELECT max(id) FROM topics));
+             SELECT setval('posts_id_seq', (SELECT max(id) FROM posts));
+             ANALYZE users; ANALYZE categories; ANALYZE topics; ANALYZE posts;",
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    let longest = topic_base + 1 + longest_index;
+    Ok(format!(
+        "seeded {} members, {} topics, {} posts in {:.0} s; the longest topic is /t/{longest} ({} posts); members' password: {SCALE_PASSWORD}",
+        options.members,
+        topics,
+        posts_done,
+        started.elapsed().as_secs_f64(),
+        options.longest
+    ))
+}

@@ -1,0 +1,40 @@
+//! Background work of an instance: the mail outbox, the brand and category cache refresh and the view-count flush.
+
+use domain::{Hearth, brand, forums, mail};
+use std::time::Duration;
+use tokio::task::JoinHandle;
+
+/// How often buffered topic views reach PostgreSQL (a lost Redis loses at most this window of views).
+pub const VIEW_FLUSH_EVERY: Duration = Duration::from_secs(10);
+
+pub fn spawn(hearth: &Hearth, transport: mail::Transport) -> Vec<JoinHandle<()>> {
+    let mailer = tokio::spawn(mail::run_worker(hearth.clone(), transport));
+    let refresher = {
+        let hearth = hearth.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(brand::REFRESH_PERIOD);
+            loop {
+                tick.tick().await;
+                if let Err(e) = brand::refresh_if_stale(&hearth).await {
+                    tracing::warn!(error = %e, "brand refresh failed; keeping the cached brand");
+                }
+                if let Err(e) = forums::refresh_categories_if_stale(&hearth).await {
+                    tracing::warn!(error = %e, "category refresh failed; keeping the cached categories");
+                }
+            }
+        })
+    };
+    let views = {
+        let hearth = hearth.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(VIEW_FLUSH_EVERY);
+            loop {
+                tick.tick().await;
+                if let Err(e) = forums::view_counts::flush(&hearth).await {
+                    tracing::warn!(error = %e, "view counts not flushed; retrying next window");
+                }
+            }
+        })
+    };
+    vec![mailer, refresher, views]
+}

@@ -1,0 +1,501 @@
+//! The API skeleton: health, metrics, OpenAPI, the error shape for bad requests, CSRF, roles and the brand.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{TestApp, error_code};
+use reqwest::StatusCode;
+use reqwest::header::{CONTENT_TYPE, ORIGIN, REFERER};
+use serde_json::{Value, json};
+
+#[tokio::test]
+async fn health_readiness_and_metrics() {
+    let app = TestApp::spawn().await;
+    let res = reqwest::get(app.url("/healthz")).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.headers().get("x-request-id").is_some());
+    let ready: Value = reqwest::get(app.url("/readyz"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ready, json!({"status": "ready", "postgres": "ok", "redis": "ok"}));
+    let metrics = reqwest::get(app.url("/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("hearth_http_requests_total{method=\"GET\",route=\"/readyz\",status=\"200\"}"),
+        "{metrics}"
+    );
+    assert!(metrics.contains("hearth_http_request_duration_seconds_bucket"));
+    assert!(metrics.contains("hearth_db_pool_connections"));
+}
+
+#[tokio::test]
+async fn request_ids_are_echoed_or_made() {
+    let app = TestApp::spawn().await;
+    let client = reqwest::Client::new();
+    let res = client
+        .get(app.url("/healthz"))
+        .header("x-request-id", "abc-123")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["x-request-id"], "abc-123");
+    let res = client
+        .get(app.url("/healthz"))
+        .header("x-request-id", "<script>")
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(res.headers()["x-request-id"], "<script>");
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_the_operations() {
+    let app = TestApp::spawn().await;
+    let doc: Value = reqwest::get(app.url("/api/v1/openapi.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    for (path, method) in [
+        ("/api/v1/auth/signup", "post"),
+        ("/api/v1/auth/login", "post"),
+        ("/api/v1/auth/logout", "post"),
+        ("/api/v1/me", "get"),
+        ("/api/v1/auth/verify", "post"),
+        ("/api/v1/auth/password-reset", "post"),
+        ("/api/v1/auth/password-reset/confirm", "post"),
+        ("/api/v1/tokens", "post"),
+        ("/api/v1/policy", "get"),
+    ] {
+        assert!(doc["paths"][path][method].is_object(), "{method} {path} missing");
+    }
+    assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
+    assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+}
+
+#[tokio::test]
+async fn bad_requests_get_the_error_shape_never_a_500() {
+    let app = TestApp::spawn().await;
+    let client = reqwest::Client::new();
+    let url = app.url("/api/v1/auth/login");
+
+    let res = client
+        .post(&url)
+        .header(CONTENT_TYPE, "application/json")
+        .body("{\"login\": ")
+        .send()
+        .await
+        .unwrap();
+    let (status, code, _) = error_code(res).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::BAD_REQUEST, "malformed_request")
+    );
+
+    let res = client
+        .post(&url)
+        .header(CONTENT_TYPE, "application/json")
+        .body(vec![b'{', b'"', 0xff, 0xfe, b'"', b'}'])
+        .send()
+        .await
+        .unwrap();
+    let (status, code, _) = error_code(res).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::BAD_REQUEST, "malformed_request"),
+        "invalid UTF-8"
+    );
+
+    let res = client
+        .post(&url)
+        .header(CONTENT_TYPE, "text/plain")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    let (status, code, _) = error_code(res).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+    );
+
+    let res = client
+        .post(&url)
+        .form(&[("login", "a"), ("password", "b")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "form posts to the API are refused"
+    );
+
+    let big = format!("{{\"login\": \"{}\"}}", "x".repeat(70 * 1024));
+    let res = client
+        .post(&url)
+        .header(CONTENT_TYPE, "application/json")
+        .body(big)
+        .send()
+        .await
+        .unwrap();
+    let (status, code, _) = error_code(res).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")
+    );
+
+    let huge = vec![b'a'; 2 * 1024 * 1024];
+    let res = client
+        .post(app.url("/api/account/login"))
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "the body limit covers server functions too"
+    );
+
+    let res = client
+        .post(&url)
+        .json(&json!({"login": 5, "password": []}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_code(res).await.0, StatusCode::BAD_REQUEST);
+
+    let res = client.get(app.url("/api/v1/no-such-thing")).send().await.unwrap();
+    let (status, code, _) = error_code(res).await;
+    assert_eq!((status, code.as_str()), (StatusCode::NOT_FOUND, "not_found"));
+
+    let res = client
+        .delete(app.url("/api/v1/tokens/not-a-number"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn cross_site_state_changes_are_refused() {
+    let app = TestApp::spawn().await;
+    let password = app.verified_member("victim").await;
+    let client = app.logged_in("victim", &password).await;
+
+    // A cross-site JSON post (the API)…
+    let res = client
+        .post(app.url("/api/v1/tokens"))
+        .header(ORIGIN, "https://evil.example")
+        .json(&json!({"name": "stolen"}))
+        .send()
+        .await
+        .unwrap();
+    let (status, code, _) = error_code(res).await;
+    assert_eq!((status, code.as_str()), (StatusCode::FORBIDDEN, "forbidden"));
+
+    // …a cross-site HTML form post to a server function, identified by Referer only…
+    let res = client
+        .post(app.url("/api/account/profile"))
+        .header(REFERER, "https://evil.example/attack.html")
+        .header("accept", "text/html")
+        .form(&[("display_name", "pwned"), ("bio", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+
+    // …and a cross-site log-out are all refused, and changed nothing.
+    let res = client
+        .post(app.url("/api/v1/auth/logout"))
+        .header(ORIGIN, "http://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let me: Value = client
+        .get(app.url("/api/v1/me"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(me["display_name"].is_null());
+    let tokens: Value = client
+        .get(app.url("/api/v1/tokens"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(tokens["items"], json!([]));
+
+    // The same requests from the site itself (or a script that names no origin) pass.
+    let res = client
+        .post(app.url("/api/account/profile"))
+        .header(ORIGIN, app.address.clone())
+        .header("accept", "text/html")
+        .header(REFERER, app.url("/settings"))
+        .form(&[("display_name", "Vic"), ("bio", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND);
+    let res = client
+        .post(app.url("/api/v1/tokens"))
+        .json(&json!({"name": "mine"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn roles_are_checked_on_the_server() {
+    let app = TestApp::spawn().await;
+    let password = app.verified_member("plain").await;
+    let member = app.logged_in("plain", &password).await;
+    let admin = app.admin().await;
+    let me: Value = member
+        .get(app.url("/api/v1/me"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let member_id = me["id"].as_i64().unwrap();
+
+    let body = json!({"name": "Hijacked", "tagline": "", "color_primary": "#123456", "color_accent": "#654321", "logo_alt": ""});
+    let res = member
+        .put(app.url("/api/v1/brand"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_code(res).await.0, StatusCode::FORBIDDEN);
+    let res = reqwest::Client::new()
+        .put(app.url("/api/v1/brand"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_code(res).await.0, StatusCode::UNAUTHORIZED);
+    let access = json!({"roles": ["admin"], "partner_label": "", "reason": "please"});
+    let res = member
+        .put(app.url(&format!("/api/v1/users/{member_id}/access")))
+        .json(&access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_code(res).await.0, StatusCode::FORBIDDEN);
+    let res = member
+        .post(app.url("/api/v1/policy"))
+        .json(&json!({"title": "Mine now", "body": "Anything goes from today on."}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_code(res).await.0, StatusCode::FORBIDDEN);
+
+    let res = admin
+        .put(app.url(&format!("/api/v1/users/{member_id}/access")))
+        .json(&json!({"roles": ["staff", "wizard"], "partner_label": "", "reason": ""}))
+        .send()
+        .await
+        .unwrap();
+    let (status, _, body) = error_code(res).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        body["error"]["fields"]["roles"]
+            .as_str()
+            .unwrap()
+            .contains("wizard")
+    );
+    let res = admin
+        .put(app.url(&format!("/api/v1/users/{member_id}/access")))
+        .json(&json!({"roles": ["staff"], "partner_label": "Acme Rides", "reason": "joined support"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let me: Value = member
+        .get(app.url("/api/v1/me"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["roles"], json!(["member", "staff"]));
+    assert_eq!(me["partner_label"], "Acme Rides");
+}
+
+#[tokio::test]
+async fn the_brand_changes_every_page_at_once_and_refuses_unreadable_colours() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let bad = json!({"name": "Northwind", "tagline": "", "color_primary": "#ffff00", "color_accent": "#9c4312", "logo_alt": ""});
+    let res = admin
+        .put(app.url("/api/v1/brand"))
+        .json(&bad)
+        .send()
+        .await
+        .unwrap();
+    let (status, _, body) = error_code(res).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        body["error"]["fields"]["color_primary"]
+            .as_str()
+            .unwrap()
+            .contains("contrast")
+    );
+
+    let good = json!({"name": "Northwind Riders", "tagline": "Pedal power", "color_primary": "#2D4A22", "color_accent": "#7a2e0e", "logo_alt": ""});
+    let res = admin
+        .put(app.url("/api/v1/brand"))
+        .json(&good)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = reqwest::get(app.url("/")).await.unwrap().text().await.unwrap();
+    assert!(html.contains("Northwind Riders"));
+    assert!(html.contains("Pedal power"));
+    assert!(
+        html.contains("--brand-primary:#2d4a22"),
+        "colours become CSS custom properties"
+    );
+    let brand: Value = reqwest::get(app.url("/api/v1/brand"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(brand["color_primary"], "#2d4a22");
+}
+
+#[tokio::test]
+async fn the_policy_is_public_and_versioned_by_admins() {
+    let app = TestApp::spawn().await;
+    let policy: Value = reqwest::get(app.url("/api/v1/policy"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(policy["version"], 1);
+    let admin = app.admin().await;
+    let res = admin
+        .post(app.url("/api/v1/policy"))
+        .json(&json!({"title": "", "body": "short"}))
+        .send()
+        .await
+        .unwrap();
+    let (_, _, body) = error_code(res).await;
+    assert!(body["error"]["fields"]["title"].is_string() && body["error"]["fields"]["body"].is_string());
+    let res = admin
+        .post(app.url("/api/v1/policy"))
+        .json(&json!({"title": "House rules", "body": "Be kind. <script>alert(1)</script> No spam, ever."}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let policy: Value = reqwest::get(app.url("/api/v1/policy"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(policy["version"], 2);
+    assert!(!policy["body_html"].as_str().unwrap().contains("<script"));
+}
+
+#[tokio::test]
+async fn cross_site_uploads_and_opaque_origins_are_refused() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let form = reqwest::multipart::Form::new().part(
+        "logo",
+        reqwest::multipart::Part::bytes(b"\x89PNG\r\n\x1a\nxxxx".to_vec()).file_name("l.png"),
+    );
+    let res = admin
+        .post(app.url("/admin/brand/logo"))
+        .header(ORIGIN, "https://evil.example")
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    // `Origin: null` (sandboxed frames, some redirects) names no site of ours.
+    let res = admin
+        .post(app.url("/api/v1/tokens"))
+        .header(ORIGIN, "null")
+        .json(&json!({"name": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        reqwest::get(app.url("/brand/logo")).await.unwrap().status(),
+        StatusCode::NOT_FOUND,
+        "no logo was stored"
+    );
+}
+
+#[tokio::test]
+async fn unreadable_server_function_calls_are_400_not_500() {
+    let app = TestApp::spawn().await;
+    let client = app.client();
+    let password = app.verified_member("caller").await;
+    let member = app.logged_in("caller", &password).await;
+    // A missing argument, a number that is not one, and bytes that are not UTF-8.
+    let res = client
+        .post(app.url("/api/account/login"))
+        .form(&[("login", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["code"], "malformed_request");
+    let res = member
+        .post(app.url("/api/account/tokens/revoke"))
+        .form(&[("id", "abc")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let res = client
+        .post(app.url("/api/account/login"))
+        .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(vec![b'l', b'o', b'g', b'i', b'n', b'=', 0xff, 0xfe])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    // NUL bytes are refused as field errors, never a 500 from PostgreSQL.
+    let res = member
+        .patch(app.url("/api/v1/me"))
+        .json(&json!({"bio": "nul\u{0}byte"}))
+        .send()
+        .await
+        .unwrap();
+    let (status, _, body) = error_code(res).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body["error"]["fields"]["bio"].is_string());
+    let res = reqwest::get(app.url("/api/v1/users/a%00b")).await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}
