@@ -4,7 +4,8 @@
 #   2. one connection (wrk -c1): home, log-in page, /api/v1/me, /healthz as the reference
 #   3. 64 connections on a community of realistic size (seeded once by `hearth seed-scale`: 100,000 members,
 #      50,000 topics, 1,000,000 posts): home, category listing, topic page, page 1 and page 1000 of the longest
-#      topic, search — with the ratios topic-page/healthz and page-1000/page-1
+#      topic, search — with the ratios topic-page/healthz and page-1000/page-1. Anonymous pages go through the
+#      page micro-cache (HEARTH_PAGE_CACHE_SECONDS) as real anonymous readers do; signed-in figures never do.
 #   4. the browser bundle (wasm + js), raw and gzip
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -89,11 +90,13 @@ run "GET /api/v1/me (session)" 1 "$base/api/v1/me" "Cookie: $cookie"
 
 echo "== 64 connections, 10 s each (budgets: topic page p50 <= 10 ms, p99 <= 50 ms; page 1000 / page 1 <= 1.5; search p50 <= 50 ms)"
 run "/healthz (reference)" 64 "$base/healthz"; healthz=$last_p50
-run "home" 64 "$base/"
+run "home, anonymous" 64 "$base/"
+run "home, signed in" 64 "$base/" "Cookie: $cookie"
 run "category listing /c/$category" 64 "$base/c/$category"
-run "topic page /t/$typical" 64 "$base/t/$typical"; topic=$last_p50
-run "longest topic, page 1" 64 "$base/t/$longest?page=1"; page1=$last_p50
-run "longest topic, page 1000" 64 "$base/t/$longest?page=1000"; page1000=$last_p50
+run "topic page /t/$typical, anonymous" 64 "$base/t/$typical"; topic=$last_p50
+run "topic page, signed in (never cached)" 64 "$base/t/$typical" "Cookie: $cookie"; topic_signed=$last_p50
+run "longest topic, page 1 (signed in)" 64 "$base/t/$longest?page=1" "Cookie: $cookie"; page1=$last_p50
+run "longest topic, page 1000 (signed in)" 64 "$base/t/$longest?page=1000" "Cookie: $cookie"; page1000=$last_p50
 search_lua=target/bench-search.lua
 cat > "$search_lua" <<'LUA'
 local queries = { "battery+range", "brake+pads", "winter+commute", "firmware+update", "chain+noise", "tyre+pressure",
@@ -106,8 +109,8 @@ end
 LUA
 run "search (10 rotating queries)" 64 "$base/search?q=battery" "" "$search_lua"
 run "API: GET /api/v1/topics/$typical" 64 "$base/api/v1/topics/$typical"
-awk -v t="$topic" -v h="$healthz" -v a="$page1" -v b="$page1000" 'BEGIN {
-  printf "   ratio topic page / healthz (p50): %.1f\n", (h > 0 ? t / h : 0);
+awk -v t="$topic" -v s="$topic_signed" -v h="$healthz" -v a="$page1" -v b="$page1000" 'BEGIN {
+  printf "   ratio topic page / healthz (p50): %.1f anonymous, %.1f signed in\n", (h > 0 ? t / h : 0), (h > 0 ? s / h : 0);
   printf "   ratio page 1000 / page 1 (p50):   %.2f   (budget <= 1.5)\n", (a > 0 ? b / a : 0) }'
 
 echo "== browser bundle (budget: < 300 KB gzip)"

@@ -44,6 +44,8 @@ pub struct Config {
     pub trust_proxy: bool,
     /// `HEARTH_LOG_FORMAT`: `text` or `json`.
     pub log_format: LogFormat,
+    /// `HEARTH_PAGE_CACHE_SECONDS`: how long an anonymous visitor's page is reused (0: never).
+    pub page_cache_ttl: std::time::Duration,
 }
 
 /// A configuration problem, named after the variable to fix.
@@ -74,6 +76,7 @@ const KNOWN: &[&str] = &[
     "HEARTH_BACKGROUND_WORKERS",
     "HEARTH_TRUST_PROXY",
     "HEARTH_LOG_FORMAT",
+    "HEARTH_PAGE_CACHE_SECONDS",
 ];
 
 impl Config {
@@ -207,6 +210,9 @@ impl Config {
             background_workers: parse_bool("HEARTH_BACKGROUND_WORKERS", true)?,
             trust_proxy: parse_bool("HEARTH_TRUST_PROXY", false)?,
             log_format,
+            page_cache_ttl: std::time::Duration::from_secs(
+                parse_usize("HEARTH_PAGE_CACHE_SECONDS", 5)? as u64
+            ),
         })
     }
 

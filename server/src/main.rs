@@ -111,12 +111,26 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             }
             Ok(())
         }
-        Command::SeedScale { members, topics, posts, longest, if_empty } => {
+        Command::SeedScale {
+            members,
+            topics,
+            posts,
+            longest,
+            if_empty,
+        } => {
             startup::connect(&config).await.map_err(|e| e.to_string())?;
             let password = domain::accounts::Password::parse_new(server::seed_scale::SCALE_PASSWORD, &[])
                 .map_err(|e| format!("seed password: {e}"))?;
-            let hash = domain::accounts::password::hash(&password).await.map_err(|e| describe(&e))?;
-            let options = server::seed_scale::ScaleOptions { members, topics, posts, longest, if_empty };
+            let hash = domain::accounts::password::hash(&password)
+                .await
+                .map_err(|e| describe(&e))?;
+            let options = server::seed_scale::ScaleOptions {
+                members,
+                topics,
+                posts,
+                longest,
+                if_empty,
+            };
             let summary = server::seed_scale::seed_scale(&config.database_url, &hash, options).await?;
             println!("{summary}");
             Ok(())

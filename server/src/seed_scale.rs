@@ -28,22 +28,181 @@ pub struct ScaleOptions {
 }
 
 const WORDS: &[&str] = &[
-    "battery", "range", "motor", "charger", "brake", "pads", "rotor", "chain", "cassette", "tyre", "tube", "sealant",
-    "saddle", "handlebar", "grips", "display", "app", "firmware", "update", "bluetooth", "lights", "rack", "panniers",
-    "commute", "winter", "rain", "hill", "climb", "descent", "cadence", "torque", "assist", "mode", "eco", "turbo",
-    "warranty", "dealer", "service", "cable", "derailleur", "gear", "shift", "noise", "squeak", "click", "rattle",
-    "frame", "fork", "suspension", "pressure", "tread", "gravel", "road", "trail", "city", "route", "ride", "trip",
-    "kilometres", "hours", "weekend", "morning", "evening", "cold", "heat", "charge", "cells", "capacity", "voltage",
-    "sensor", "speed", "wheel", "spokes", "hub", "bearing", "grease", "clean", "replace", "adjust", "tighten", "check",
-    "works", "fails", "stopped", "started", "noticed", "tried", "recommend", "suggest", "helped", "fixed", "broken",
-    "new", "old", "great", "fine", "better", "worse", "quiet", "loud", "smooth", "heavy", "light", "fast", "slow",
-    "the", "a", "my", "your", "this", "that", "with", "after", "before", "during", "when", "because", "and", "but",
-    "also", "really", "quite", "still", "again", "every", "some", "most", "about", "around", "than", "only", "just",
-    "i", "we", "you", "it", "they", "have", "had", "was", "is", "are", "did", "do", "can", "could", "would", "should",
+    "battery",
+    "range",
+    "motor",
+    "charger",
+    "brake",
+    "pads",
+    "rotor",
+    "chain",
+    "cassette",
+    "tyre",
+    "tube",
+    "sealant",
+    "saddle",
+    "handlebar",
+    "grips",
+    "display",
+    "app",
+    "firmware",
+    "update",
+    "bluetooth",
+    "lights",
+    "rack",
+    "panniers",
+    "commute",
+    "winter",
+    "rain",
+    "hill",
+    "climb",
+    "descent",
+    "cadence",
+    "torque",
+    "assist",
+    "mode",
+    "eco",
+    "turbo",
+    "warranty",
+    "dealer",
+    "service",
+    "cable",
+    "derailleur",
+    "gear",
+    "shift",
+    "noise",
+    "squeak",
+    "click",
+    "rattle",
+    "frame",
+    "fork",
+    "suspension",
+    "pressure",
+    "tread",
+    "gravel",
+    "road",
+    "trail",
+    "city",
+    "route",
+    "ride",
+    "trip",
+    "kilometres",
+    "hours",
+    "weekend",
+    "morning",
+    "evening",
+    "cold",
+    "heat",
+    "charge",
+    "cells",
+    "capacity",
+    "voltage",
+    "sensor",
+    "speed",
+    "wheel",
+    "spokes",
+    "hub",
+    "bearing",
+    "grease",
+    "clean",
+    "replace",
+    "adjust",
+    "tighten",
+    "check",
+    "works",
+    "fails",
+    "stopped",
+    "started",
+    "noticed",
+    "tried",
+    "recommend",
+    "suggest",
+    "helped",
+    "fixed",
+    "broken",
+    "new",
+    "old",
+    "great",
+    "fine",
+    "better",
+    "worse",
+    "quiet",
+    "loud",
+    "smooth",
+    "heavy",
+    "light",
+    "fast",
+    "slow",
+    "the",
+    "a",
+    "my",
+    "your",
+    "this",
+    "that",
+    "with",
+    "after",
+    "before",
+    "during",
+    "when",
+    "because",
+    "and",
+    "but",
+    "also",
+    "really",
+    "quite",
+    "still",
+    "again",
+    "every",
+    "some",
+    "most",
+    "about",
+    "around",
+    "than",
+    "only",
+    "just",
+    "i",
+    "we",
+    "you",
+    "it",
+    "they",
+    "have",
+    "had",
+    "was",
+    "is",
+    "are",
+    "did",
+    "do",
+    "can",
+    "could",
+    "would",
+    "should",
 ];
-const PRODUCTS: &[&str] = &["X2", "X3 Trail", "Metro 7", "Cargo Plus", "Urban S", "Tour 500", "Kids 20", "Fold One"];
-const PARTS: &[&str] = &["battery", "motor", "display", "brakes", "rear rack", "lights", "charger", "app", "saddle", "tyres"];
-const NAMES: &[&str] = &["Alex", "Sam", "Jordan", "Taylor", "Robin", "Kim", "Noor", "Lea", "Jonas", "Mia", "Ravi", "Ana", "Tom", "Yuki", "Ola"];
+const PRODUCTS: &[&str] = &[
+    "X2",
+    "X3 Trail",
+    "Metro 7",
+    "Cargo Plus",
+    "Urban S",
+    "Tour 500",
+    "Kids 20",
+    "Fold One",
+];
+const PARTS: &[&str] = &[
+    "battery",
+    "motor",
+    "display",
+    "brakes",
+    "rear rack",
+    "lights",
+    "charger",
+    "app",
+    "saddle",
+    "tyres",
+];
+const NAMES: &[&str] = &[
+    "Alex", "Sam", "Jordan", "Taylor", "Robin", "Kim", "Noor", "Lea", "Jonas", "Mia", "Ravi", "Ana", "Tom",
+    "Yuki", "Ola",
+];
 
 struct Gen {
     rng: StdRng,
@@ -70,7 +229,11 @@ impl Gen {
                 s.push_str(w);
             }
         }
-        s.push(if self.rng.random_range(0..6) == 0 { '?' } else { '.' });
+        s.push(if self.rng.random_range(0..6) == 0 {
+            '?'
+        } else {
+            '.'
+        });
         s
     }
 
@@ -100,10 +263,23 @@ impl Gen {
         let part = self.pick(PARTS);
         match self.rng.random_range(0..6) {
             0 => format!("Anybody experience with the {product} {part}?"),
-            1 => format!("{product}: {part} {} after {} km", self.pick(&["noise", "problem", "question", "tips"]), self.rng.random_range(50..9000)),
-            2 => format!("Best {part} setup for {} rides", self.pick(&["winter", "long", "gravel", "city", "family"])),
-            3 => format!("How do you {} the {part} on the {product}?", self.pick(&["adjust", "clean", "replace", "update", "check"])),
-            4 => format!("{} with my {product} {part}", self.pick(&["Happy", "Trouble", "First month", "A year"])),
+            1 => format!(
+                "{product}: {part} {} after {} km",
+                self.pick(&["noise", "problem", "question", "tips"]),
+                self.rng.random_range(50..9000)
+            ),
+            2 => format!(
+                "Best {part} setup for {} rides",
+                self.pick(&["winter", "long", "gravel", "city", "family"])
+            ),
+            3 => format!(
+                "How do you {} the {part} on the {product}?",
+                self.pick(&["adjust", "clean", "replace", "update", "check"])
+            ),
+            4 => format!(
+                "{} with my {product} {part}",
+                self.pick(&["Happy", "Trouble", "First month", "A year"])
+            ),
             _ => format!("Question about the {part} ({product})"),
         }
     }
@@ -141,7 +317,12 @@ struct Progress {
 
 impl Progress {
     fn new(label: &'static str, total: i64) -> Progress {
-        Progress { label, total: total.max(1), started: Instant::now(), shown: -1 }
+        Progress {
+            label,
+            total: total.max(1),
+            started: Instant::now(),
+            shown: -1,
+        }
     }
 
     fn tick(&mut self, done: i64) {
@@ -171,22 +352,37 @@ impl Progress {
 }
 
 async fn copy(client: &Client, statement: &str, chunks: impl Iterator<Item = Vec<u8>>) -> Result<(), String> {
-    let sink = client.copy_in::<_, Bytes>(statement).await.map_err(|e| format!("{statement}: {e}"))?;
+    let sink = client
+        .copy_in::<_, Bytes>(statement)
+        .await
+        .map_err(|e| format!("{statement}: {e}"))?;
     futures_util::pin_mut!(sink);
     for chunk in chunks {
-        sink.send(Bytes::from(chunk)).await.map_err(|e| format!("copy: {e}"))?;
+        sink.send(Bytes::from(chunk))
+            .await
+            .map_err(|e| format!("copy: {e}"))?;
     }
     sink.finish().await.map_err(|e| format!("copy: {e}"))?;
     Ok(())
 }
 
 async fn scalar(client: &Client, sql: &str) -> Result<i64, String> {
-    client.query_one(sql, &[]).await.map(|r| r.get::<_, i64>(0)).map_err(|e| format!("{sql}: {e}"))
+    client
+        .query_one(sql, &[])
+        .await
+        .map(|r| r.get::<_, i64>(0))
+        .map_err(|e| format!("{sql}: {e}"))
 }
 
 /// Runs the seed; returns a one-line summary.
-pub async fn seed_scale(database_url: &str, password_hash: &str, options: ScaleOptions) -> Result<String, String> {
-    let (client, connection) = tokio_postgres::connect(database_url, NoTls).await.map_err(|e| format!("cannot reach PostgreSQL: {e}"))?;
+pub async fn seed_scale(
+    database_url: &str,
+    password_hash: &str,
+    options: ScaleOptions,
+) -> Result<String, String> {
+    let (client, connection) = tokio_postgres::connect(database_url, NoTls)
+        .await
+        .map_err(|e| format!("cannot reach PostgreSQL: {e}"))?;
     tokio::spawn(async move {
         if let Err(e) = connection.await {
             tracing::error!(error = %e, "seed connection");
@@ -200,10 +396,14 @@ pub async fn seed_scale(database_url: &str, password_hash: &str, options: ScaleO
         };
     }
     if options.longest < 20_000 || options.posts < options.topics + options.longest || options.members < 10 {
-        return Err("need --members ≥ 10, a longest topic of ≥ 20,000 posts and --posts ≥ --topics + that".into());
+        return Err(
+            "need --members ≥ 10, a longest topic of ≥ 20,000 posts and --posts ≥ --topics + that".into(),
+        );
     }
     let started = Instant::now();
-    let mut g = Gen { rng: StdRng::seed_from_u64(2026) };
+    let mut g = Gen {
+        rng: StdRng::seed_from_u64(2026),
+    };
     client
         .batch_execute("SET maintenance_work_mem = '256MB'; SET synchronous_commit = off")
         .await
@@ -249,7 +449,13 @@ pub async fn seed_scale(database_url: &str, password_hash: &str, options: ScaleO
         ("rides-and-routes", "Rides & routes", "public", "everyone", 20),
         ("buying-advice", "Buying advice", "public", "everyone", 15),
         ("maintenance", "Maintenance", "public", "everyone", 20),
-        ("apps-and-connectivity", "Apps & connectivity", "public", "everyone", 8),
+        (
+            "apps-and-connectivity",
+            "Apps & connectivity",
+            "public",
+            "everyone",
+            8,
+        ),
         ("fan-lounge", "Fan lounge", "club", "everyone", 4),
         ("team-room", "Team room", "staff", "everyone", 2),
     ];
@@ -277,19 +483,27 @@ pub async fn seed_scale(database_url: &str, password_hash: &str, options: ScaleO
         .map(|r| (r.get(0), r.get(1)))
         .collect();
     for (name, _) in &indexes {
-        client.batch_execute(&format!("DROP INDEX \"{name}\"")).await.map_err(|e| e.to_string())?;
+        client
+            .batch_execute(&format!("DROP INDEX \"{name}\""))
+            .await
+            .map_err(|e| e.to_string())?;
     }
 
     // Reply counts: one very long topic, a heavy tail for the others, summing exactly to the total.
     let topics = options.topics;
     let replies_total = options.posts - topics;
     let others = replies_total - (options.longest - 1);
-    let weights: Vec<f64> = (1..topics).map(|_| {
-        let u: f64 = g.rng.random_range(0.0001..1.0);
-        u.powf(-1.0 / 1.6) - 1.0 // Pareto: most topics short, some long
-    }).collect();
+    let weights: Vec<f64> = (1..topics)
+        .map(|_| {
+            let u: f64 = g.rng.random_range(0.0001..1.0);
+            u.powf(-1.0 / 1.6) - 1.0 // Pareto: most topics short, some long
+        })
+        .collect();
     let sum: f64 = weights.iter().sum();
-    let mut replies: Vec<i64> = weights.iter().map(|w| ((w / sum) * others as f64).floor() as i64).collect();
+    let mut replies: Vec<i64> = weights
+        .iter()
+        .map(|w| ((w / sum) * others as f64).floor() as i64)
+        .collect();
     let mut missing = others - replies.iter().sum::<i64>();
     let mut k = 0;
     let n = replies.len();
@@ -334,10 +548,18 @@ pub async fn seed_scale(database_url: &str, password_hash: &str, options: ScaleO
         let n_replies = replies[t as usize];
         let created = start + Duration::seconds(t * span / topics + g.rng.random_range(0..3600));
         // Replies over the following weeks (the long topic over the years since).
-        let window = if n_replies > 1000 { (now - created).num_seconds().max(1) } else { g.rng.random_range(3600..(45 * 86400)) };
+        let window = if n_replies > 1000 {
+            (now - created).num_seconds().max(1)
+        } else {
+            g.rng.random_range(3600..(45 * 86400))
+        };
         let step = (window / (n_replies + 1)).max(1);
         let author = user_base + 1 + g.author(options.members);
-        let last_poster = if n_replies == 0 { author } else { user_base + 1 + g.author(options.members) };
+        let last_poster = if n_replies == 0 {
+            author
+        } else {
+            user_base + 1 + g.author(options.members)
+        };
         let last_at = (created + Duration::seconds(step * n_replies)).min(now);
         let topic_id = topic_base + 1 + t;
         let mut line = format!("{topic_id}\t{}\t{author}\t", cat_base + 1 + category as i64).into_bytes();
@@ -358,7 +580,13 @@ pub async fn seed_scale(database_url: &str, password_hash: &str, options: ScaleO
         if topic_buf.len() > (2 << 20) {
             topic_chunks.push(std::mem::take(&mut topic_buf));
         }
-        shapes.push(Shape { author, last_poster, created, step, replies: n_replies });
+        shapes.push(Shape {
+            author,
+            last_poster,
+            created,
+            step,
+            replies: n_replies,
+        });
         progress.tick(t + 1);
     }
     topic_chunks.push(topic_buf);
@@ -400,13 +628,17 @@ pub async fn seed_scale(database_url: &str, password_hash: &str, options: ScaleO
             post_buf.extend_from_slice(format!("\t{t}\t{t}\n", t = ts(at)).as_bytes());
             posts_done += 1;
             if post_buf.len() > (1 << 20) {
-                sink.send(Bytes::from(std::mem::take(&mut post_buf))).await.map_err(|e| format!("copy posts: {e}"))?;
+                sink.send(Bytes::from(std::mem::take(&mut post_buf)))
+                    .await
+                    .map_err(|e| format!("copy posts: {e}"))?;
                 progress.tick(posts_done);
             }
         }
     }
     if !post_buf.is_empty() {
-        sink.send(Bytes::from(post_buf)).await.map_err(|e| format!("copy posts: {e}"))?;
+        sink.send(Bytes::from(post_buf))
+            .await
+            .map_err(|e| format!("copy posts: {e}"))?;
     }
     sink.finish().await.map_err(|e| format!("copy posts: {e}"))?;
     progress.tick(posts_done);
@@ -414,7 +646,10 @@ pub async fn seed_scale(database_url: &str, password_hash: &str, options: ScaleO
     // Indexes back, counters, sequences, statistics.
     let mut progress = Progress::new("indexes", indexes.len() as i64);
     for (i, (_, definition)) in indexes.iter().enumerate() {
-        client.batch_execute(definition).await.map_err(|e| format!("{definition}: {e}"))?;
+        client
+            .batch_execute(definition)
+            .await
+            .map_err(|e| format!("{definition}: {e}"))?;
         progress.tick(i as i64 + 1);
     }
     client

@@ -163,6 +163,7 @@ fn http_server(
     let workers = config.http_workers;
     let config = web::Data::new(config);
     let hearth_data = web::Data::new(hearth.clone());
+    let page_cache = web::Data::new(middleware::page_cache::for_config(&config));
     let server = HttpServer::new(move || {
         let leptos_context = {
             let hearth = hearth.clone();
@@ -175,11 +176,13 @@ fn http_server(
         App::new()
             .app_data(config.clone())
             .app_data(hearth_data.clone())
+            .app_data(page_cache.clone())
             .app_data(web::Data::new(options.clone()))
             .wrap(from_fn(middleware::context))
             .wrap(from_fn(middleware::server_fn_errors))
             .wrap(from_fn(middleware::origin_check))
             .wrap(from_fn(middleware::body_limit))
+            .wrap(from_fn(middleware::page_cache))
             .wrap(from_fn(middleware::security_headers))
             .wrap(Compress::default())
             .wrap(from_fn(middleware::observe))

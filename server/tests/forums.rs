@@ -526,3 +526,95 @@ async fn search_api_filters_and_rejects_bad_input() {
         .unwrap();
     assert!(page.contains("Tyre pressure for gravel") && page.contains("<mark>"));
 }
+
+fn csp_nonce(res: &reqwest::Response) -> String {
+    let csp = res.headers()["content-security-policy"].to_str().unwrap();
+    csp.split("'nonce-")
+        .nth(1)
+        .and_then(|r| r.split('\'').next())
+        .expect("a script nonce")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn anonymous_pages_come_from_the_micro_cache_with_fresh_nonces_and_counted_views() {
+    let app = TestApp::spawn_with(common::Options {
+        smtp_port: None,
+        page_cache_seconds: 60,
+    })
+    .await;
+    let admin = app.admin().await;
+    let cat = category(&app, &admin, "cached", "public").await;
+    let staff_only = category(&app, &admin, "backroom", "staff").await;
+    let t = topic(
+        &app,
+        &admin,
+        cat,
+        "A topic read by many visitors",
+        "Popular body text",
+    )
+    .await;
+    let id = t["id"].as_i64().unwrap();
+    let path = format!("/t/{id}");
+
+    let anon = app.client();
+    let first = anon.get(app.url(&path)).send().await.unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    assert_eq!(first.headers()["x-hearth-cache"], "miss");
+    let first_nonce = csp_nonce(&first);
+    let first_html = first.text().await.unwrap();
+    assert!(first_html.contains(&format!("nonce=\"{first_nonce}\"")));
+
+    let second = anon.get(app.url(&path)).send().await.unwrap();
+    assert_eq!(second.status(), StatusCode::OK);
+    assert_eq!(second.headers()["x-hearth-cache"], "hit");
+    let second_nonce = csp_nonce(&second);
+    assert_ne!(first_nonce, second_nonce, "every response gets its own nonce");
+    let second_html = second.text().await.unwrap();
+    assert!(second_html.contains(&format!("nonce=\"{second_nonce}\"")));
+    assert!(
+        !second_html.contains(&first_nonce),
+        "no trace of the cached nonce"
+    );
+    assert!(second_html.contains("Popular body text"));
+
+    // Both requests counted as views.
+    domain::forums::view_counts::flush(&app.hearth).await.unwrap();
+    let detail: Value = anon
+        .get(app.url(&format!("/api/v1/topics/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        detail["view_count"], 2,
+        "the miss and the hit both counted: {detail}"
+    );
+
+    // Signed-in members are never served nor stored from the cache: the admin sees the staff category's
+    // topic listed, the anonymous visitor (even right after) does not.
+    topic(
+        &app,
+        &admin,
+        staff_only,
+        "Staff eyes only, never cached",
+        "Secret",
+    )
+    .await;
+    let signed_in = admin.get(app.url("/latest")).send().await.unwrap();
+    assert!(signed_in.headers().get("x-hearth-cache").is_none());
+    assert!(signed_in.text().await.unwrap().contains("Staff eyes only"));
+    let anonymous = anon.get(app.url("/latest")).send().await.unwrap();
+    assert_eq!(anonymous.headers()["x-hearth-cache"], "miss");
+    assert!(!anonymous.text().await.unwrap().contains("Staff eyes only"));
+
+    // Error pages and the API are not cached.
+    for path in ["/t/999999999", "/api/v1/categories"] {
+        for _ in 0..2 {
+            let res = anon.get(app.url(path)).send().await.unwrap();
+            assert!(res.headers().get("x-hearth-cache").is_none(), "{path}");
+        }
+    }
+}

@@ -19,6 +19,7 @@ async fn mail_survives_an_smtp_outage_and_is_sent_once() {
     };
     let app = TestApp::spawn_with(Options {
         smtp_port: Some(port),
+        page_cache_seconds: 0,
     })
     .await;
     let client = app.client();

@@ -1,13 +1,15 @@
 //! Middleware, outermost first: `observe` (request id, structured log, metrics) → `security_headers` →
-//! `body_limit` → `origin_check` (CSRF) → `server_fn_errors` → `context` (who is asking, from where).
+//! `page_cache` (anonymous pages) → `body_limit` → `origin_check` (CSRF) → `server_fn_errors` → `context` (who is asking, from where).
 
 mod context;
 mod observe;
 mod origin;
+pub mod page_cache;
 
 pub use context::context;
 pub use observe::observe;
 pub use origin::{origin_check, same_origin};
+pub use page_cache::page_cache;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};

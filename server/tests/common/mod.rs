@@ -25,11 +25,17 @@ pub struct TestApp {
 pub struct Options {
     /// `None`: a sink is started; `Some(port)`: SMTP_URL points there (nothing may listen yet).
     pub smtp_port: Option<u16>,
+    /// `HEARTH_PAGE_CACHE_SECONDS` (0 in most tests, which check pages right after changing things).
+    pub page_cache_seconds: u64,
 }
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
-        TestApp::spawn_with(Options { smtp_port: None }).await
+        TestApp::spawn_with(Options {
+            smtp_port: None,
+            page_cache_seconds: 0,
+        })
+        .await
     }
 
     pub async fn spawn_with(options: Options) -> TestApp {
@@ -54,6 +60,10 @@ impl TestApp {
                 "integration-test-secret-integration-test".to_owned(),
             ),
             ("HEARTH_HTTP_WORKERS", "2".to_owned()),
+            (
+                "HEARTH_PAGE_CACHE_SECONDS",
+                options.page_cache_seconds.to_string(),
+            ),
             ("HEARTH_SITE_ROOT", "target/site".to_owned()),
         ];
         let config =

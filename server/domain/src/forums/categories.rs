@@ -117,7 +117,9 @@ impl CategoryCache {
     pub async fn load(pool: &crate::db::DbPool) -> DomainResult<CategoryCache> {
         let mut conn = db::conn(pool).await?;
         let all = all_in(&mut conn).await?;
-        Ok(CategoryCache { current: RwLock::new((Arc::new(all), Instant::now())) })
+        Ok(CategoryCache {
+            current: RwLock::new((Arc::new(all), Instant::now())),
+        })
     }
 
     fn get(&self) -> (Arc<Vec<Category>>, bool) {
@@ -148,12 +150,20 @@ pub async fn reload_categories(hearth: &Hearth) -> DomainResult<()> {
 
 /// Reloads the cache when it is older than [`CATEGORY_REFRESH`] (the server's refresher calls this).
 pub async fn refresh_categories_if_stale(hearth: &Hearth) -> DomainResult<()> {
-    if hearth.category_cache().get().1 { reload_categories(hearth).await } else { Ok(()) }
+    if hearth.category_cache().get().1 {
+        reload_categories(hearth).await
+    } else {
+        Ok(())
+    }
 }
 
 /// The ids of the categories a viewer may see.
 pub(crate) fn visible_ids(hearth: &Hearth, viewer: &Viewer) -> Vec<i64> {
-    cached(hearth).iter().filter(|c| viewer.can_see(&c.visibility)).map(|c| c.id.0).collect()
+    cached(hearth)
+        .iter()
+        .filter(|c| viewer.can_see(&c.visibility))
+        .map(|c| c.id.0)
+        .collect()
 }
 
 /// The categories a viewer may see, in order, with fresh counts (one query; refreshes the cache too).
@@ -161,7 +171,10 @@ pub async fn list_categories(hearth: &Hearth, viewer: &Viewer) -> DomainResult<V
     let mut conn = db::conn(hearth.db()).await?;
     let all = all_in(&mut conn).await?;
     hearth.category_cache().set(all.clone());
-    Ok(all.into_iter().filter(|c| viewer.can_see(&c.visibility)).collect())
+    Ok(all
+        .into_iter()
+        .filter(|c| viewer.can_see(&c.visibility))
+        .collect())
 }
 
 /// Refuses a category the viewer may not see: club-only says why (the club is something to join); team-only
@@ -186,7 +199,11 @@ pub async fn category_by_slug(hearth: &Hearth, viewer: &Viewer, slug: &str) -> D
         None => {
             // Created by another instance since our last refresh?
             reload_categories(hearth).await?;
-            cached(hearth).iter().find(|c| c.slug == slug).cloned().ok_or(DomainError::NotFound("category"))?
+            cached(hearth)
+                .iter()
+                .find(|c| c.slug == slug)
+                .cloned()
+                .ok_or(DomainError::NotFound("category"))?
         }
     };
     check_visible(viewer, &category, "category")?;

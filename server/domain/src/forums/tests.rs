@@ -631,7 +631,7 @@ async fn topic_pages_are_found_by_number() {
     assert_eq!(
         (
             page3.pages,
-            page3.posts.first().map(|p| p.post_number),
+            <[_]>::first(&page3.posts).map(|p| p.post_number),
             page3.posts.len()
         ),
         (3, Some(41), 5)
