@@ -24,7 +24,7 @@ use components::{HydrationProbe, Layout};
 use model::PageCtx;
 use pages::{
     account, admin, forums, home_page::HomePage, not_found_page::NotFoundPage, policy_page::PolicyPage,
-    profile_page::ProfilePage,
+    profile_page::ProfilePage, qa,
 };
 
 /// The HTML document around the app.
@@ -90,6 +90,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/p/:id/history") view=forums::PostHistoryPage ssr=SsrMode::Async/>
                     <Route path=path!("/new-topic") view=forums::NewTopicPage ssr=SsrMode::Async/>
                     <Route path=path!("/search") view=forums::SearchPage ssr=SsrMode::Async/>
+                    <Route path=path!("/questions") view=qa::QuestionsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/questions/ask") view=qa::AskPage ssr=SsrMode::Async/>
+                    <Route path=path!("/q/:id") view=qa::QuestionPage ssr=SsrMode::Async/>
+                    <Route path=path!("/settings/products") view=qa::MyProductsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/products") view=qa::AdminProductsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/notifications") view=qa::NotificationsPage ssr=SsrMode::Async/>
 
                 </Routes>
             </Layout>

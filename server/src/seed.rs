@@ -87,7 +87,8 @@ pub async fn seed_demo(hearth: &Hearth) -> DomainResult<()> {
     domain::forums::seed::join_club(hearth, &actors["taylor_trails"]).await?;
     let taylor = actors["taylor_trails"].clone().in_club(true);
     actors.insert("taylor_trails", taylor);
-    seed_forums(hearth, &actors).await
+    seed_forums(hearth, &actors).await?;
+    seed_qa(hearth, &actors).await
 }
 
 struct DemoCategory {
@@ -130,6 +131,14 @@ const DEMO_CATEGORIES: &[DemoCategory] = &[
         description: "For fan-club members: early news and events.",
         color: "#6b3fa0",
         visibility: "club",
+        posting: "everyone",
+    },
+    DemoCategory {
+        slug: "questions",
+        name: "Anybody experience with …?",
+        description: "Questions for riders who own the product, answered by owners and the team.",
+        color: "#8a5a00",
+        visibility: "public",
         posting: "everyone",
     },
     DemoCategory {
@@ -264,5 +273,112 @@ async fn seed_forums(hearth: &Hearth, actors: &HashMap<&str, Actor>) -> DomainRe
             .await?;
         }
     }
+    Ok(())
+}
+
+/// (slug, name, versions)
+const DEMO_PRODUCTS: &[(&str, &str, &[&str])] = &[
+    ("lumen-x2", "Lumen X2 e-bike", &["2025", "2026"]),
+    ("lumen-city", "Lumen City", &["2024", "2026"]),
+    ("fast-charger", "Fast charger 4A", &[]),
+];
+
+/// (member, product slugs, since, may be asked)
+const DEMO_OWNERS: &[(&str, &[&str], Option<&str>, bool)] = &[
+    (
+        "alex_rides",
+        &["lumen-x2", "fast-charger"],
+        Some("2024-03-01"),
+        true,
+    ),
+    ("jordan_commutes", &["lumen-city"], Some("2025-06-15"), true),
+    ("taylor_trails", &["lumen-x2"], None, false),
+];
+
+async fn seed_qa(hearth: &Hearth, actors: &HashMap<&str, Actor>) -> DomainResult<()> {
+    use domain::qa;
+    let mut products = qa::list_products(hearth).await?;
+    for (slug, name, versions) in DEMO_PRODUCTS {
+        if products.iter().all(|p| p.slug != *slug) {
+            let input = qa::NewProductInput {
+                name: (*name).into(),
+                slug: (*slug).into(),
+                parent_id: None,
+                versions: versions.iter().map(|v| (*v).to_owned()).collect(),
+            };
+            products.push(qa::create_product(hearth, &actors["sam_support"], &input).await?);
+        }
+    }
+    let id = |slug: &str| {
+        products
+            .iter()
+            .find(|p| p.slug == slug)
+            .map(|p| p.id.0)
+            .unwrap_or_default()
+    };
+    for (who, owned, since, ask_me) in DEMO_OWNERS {
+        let since = since.and_then(|s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok());
+        let items: Vec<_> = owned.iter().map(|slug| (id(slug), since)).collect();
+        qa::set_owned(hearth, &actors[who], &items, *ask_me).await?;
+    }
+    let viewer = forums::Viewer::anonymous();
+    let asked = qa::list_questions(
+        hearth,
+        &viewer,
+        &qa::ListQuery {
+            limit: 1,
+            ..Default::default()
+        },
+    )
+    .await?;
+    if !asked.items.is_empty() {
+        return Ok(()); // seeded before
+    }
+    let ask = |title: &str, body: &str, products: Vec<i64>| qa::AskInput {
+        title: title.into(),
+        body: body.into(),
+        products,
+        category_id: None,
+    };
+    let (charging, _) = qa::ask(
+        hearth,
+        &actors["jordan_commutes"],
+        &ask(
+            "Anybody experience with the fast charger on the X2?",
+            "Thinking of buying the 4A fast charger. Does it heat the **X2** battery, and how long does a full charge take?",
+            vec![id("lumen-x2"), id("fast-charger")],
+        ),
+    )
+    .await?;
+    let reply = |body: &str| ReplyInput {
+        body: body.into(),
+        quote_post_id: None,
+    };
+    let owner_answer = forums::reply(
+        hearth,
+        &actors["alex_rides"],
+        charging,
+        &reply("I use it daily: 0–100 % in about 3.5 hours, the pack stays barely warm."),
+    )
+    .await?;
+    forums::reply(
+        hearth,
+        &actors["sam_support"],
+        charging,
+        &reply("Official answer: the 4A charger is approved for the X2 and charges at a battery-safe rate. Around 3.5 h from empty."),
+    )
+    .await?;
+    qa::vote(hearth, &actors["taylor_trails"], owner_answer.id, 1).await?;
+    qa::accept(hearth, &actors["jordan_commutes"], owner_answer.id).await?;
+    qa::ask(
+        hearth,
+        &actors["taylor_trails"],
+        &ask(
+            "Does the Lumen City fit a child seat on the rack?",
+            "Planning rides with my kid. Which child seats fit the City's rear rack?",
+            vec![id("lumen-city")],
+        ),
+    )
+    .await?;
     Ok(())
 }

@@ -244,6 +244,12 @@ mod convert {
     }
 }
 
+/// A post as pages show it.
+#[cfg(feature = "ssr")]
+pub(crate) fn post_info(p: domain::forums::views::PostView, viewer: &domain::forums::Viewer) -> PostInfo {
+    convert::post(p, viewer)
+}
+
 #[cfg(feature = "ssr")]
 fn viewer() -> domain::forums::Viewer {
     domain::forums::Viewer::of(ssr::actor().as_ref())

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod forums;
 pub mod policy;
 pub mod profiles;
+pub mod qa;
 
 use crate::model::AppError;
 use server_fn::ServerFn;

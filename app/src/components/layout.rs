@@ -43,6 +43,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <ul>
                         <li><a href="/">"Home"</a></li>
                         <li><a href="/latest">"Latest"</a></li>
+                        <li><a href="/questions">"Questions"</a></li>
                         <li><a href="/search">"Search"</a></li>
                     </ul>
                 </nav>
@@ -51,6 +52,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                         Some(v) => view! {
                             <ul>
                                 {v.has_role("admin").then(|| view! { <li><a href="/admin">"Admin"</a></li> })}
+                                <li><a href="/notifications">"Notifications"</a></li>
                                 <li><a href="/settings" class="viewer-name">{v.name().to_owned()}</a></li>
                                 <li>
                                     <form method="post" action=Logout::url() class="inline-form">

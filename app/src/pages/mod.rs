@@ -7,6 +7,7 @@ pub mod home_page;
 pub mod not_found_page;
 pub mod policy_page;
 pub mod profile_page;
+pub mod qa;
 
 /// A query parameter of the current page.
 pub fn query_param(name: &str) -> Option<String> {

@@ -40,5 +40,5 @@ macro_rules! id_type {
 }
 
 id_type!(
-    UserId, ApiTokenId, MailId, AuditId, CategoryId, TopicId, PostId, RevisionId
+    UserId, ApiTokenId, MailId, AuditId, CategoryId, TopicId, PostId, RevisionId, ProductId
 );

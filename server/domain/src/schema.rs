@@ -140,6 +140,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         search -> Nullable<Tsvector>,
+        score -> Int4,
     }
 }
 
@@ -200,6 +201,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         search -> Nullable<Tsvector>,
+        kind -> Text,
     }
 }
 
@@ -222,16 +224,117 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    answer_comments (id) {
+        id -> Int8,
+        post_id -> Int8,
+        author_id -> Int8,
+        body_md -> Text,
+        body_html -> Text,
+        status -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    answer_votes (post_id, user_id) {
+        post_id -> Int8,
+        user_id -> Int8,
+        value -> Int2,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    answerer_stats (user_id) {
+        user_id -> Int8,
+        accepted_answers -> Int4,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> Int8,
+        user_id -> Int8,
+        kind -> Text,
+        actor_id -> Nullable<Int8>,
+        topic_id -> Nullable<Int8>,
+        post_id -> Nullable<Int8>,
+        title -> Text,
+        url -> Text,
+        dedupe_key -> Text,
+        read_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    product_owners (user_id, product_id) {
+        user_id -> Int8,
+        product_id -> Int8,
+        since -> Nullable<Date>,
+        ask_me -> Bool,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    products (id) {
+        id -> Int8,
+        slug -> Text,
+        name -> Text,
+        parent_id -> Nullable<Int8>,
+        versions -> Array<Nullable<Text>>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    question_products (topic_id, product_id) {
+        topic_id -> Int8,
+        product_id -> Int8,
+    }
+}
+
+diesel::table! {
+    questions (topic_id) {
+        topic_id -> Int8,
+        state -> Text,
+        accepted_post_id -> Nullable<Int8>,
+        answer_count -> Int4,
+        asked_at -> Timestamptz,
+        first_answer_at -> Nullable<Timestamptz>,
+        accepted_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::joinable!(answer_comments -> posts (post_id));
+diesel::joinable!(answer_comments -> users (author_id));
+diesel::joinable!(answer_votes -> posts (post_id));
+diesel::joinable!(answer_votes -> users (user_id));
+diesel::joinable!(answerer_stats -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(audit_log -> users (actor_id));
 diesel::joinable!(category_watches -> categories (category_id));
 diesel::joinable!(category_watches -> users (user_id));
 diesel::joinable!(club_members -> users (user_id));
 diesel::joinable!(email_tokens -> users (user_id));
+diesel::joinable!(notifications -> posts (post_id));
+diesel::joinable!(notifications -> topics (topic_id));
 diesel::joinable!(post_revisions -> posts (post_id));
 diesel::joinable!(post_revisions -> users (editor_id));
 diesel::joinable!(posts -> topics (topic_id));
 diesel::joinable!(posts -> users (author_id));
+diesel::joinable!(product_owners -> products (product_id));
+diesel::joinable!(product_owners -> users (user_id));
+diesel::joinable!(question_products -> products (product_id));
+diesel::joinable!(question_products -> questions (topic_id));
+diesel::joinable!(questions -> posts (accepted_post_id));
+diesel::joinable!(questions -> topics (topic_id));
 diesel::joinable!(site_settings -> users (updated_by));
 diesel::joinable!(topic_reads -> topics (topic_id));
 diesel::joinable!(topic_reads -> users (user_id));
@@ -240,6 +343,9 @@ diesel::joinable!(topic_watches -> users (user_id));
 diesel::joinable!(topics -> categories (category_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    answer_comments,
+    answer_votes,
+    answerer_stats,
     api_tokens,
     audit_log,
     categories,
@@ -247,9 +353,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     club_members,
     email_tokens,
     mail_outbox,
+    notifications,
     policy_versions,
     post_revisions,
     posts,
+    product_owners,
+    products,
+    question_products,
+    questions,
     site_settings,
     topic_reads,
     topic_watches,

@@ -289,7 +289,7 @@ pub struct PostResponse {
     pub url: String,
 }
 
-fn post_view(p: PostView) -> PostResponse {
+pub(crate) fn post_view(p: PostView) -> PostResponse {
     PostResponse {
         url: format!(
             "/t/{}?page={}#post-{}",
@@ -315,7 +315,7 @@ fn post_view(p: PostView) -> PostResponse {
     }
 }
 
-fn post_row(p: PostRow, author: &domain::accounts::Actor) -> PostResponse {
+pub(crate) fn post_row(p: PostRow, author: &domain::accounts::Actor) -> PostResponse {
     PostResponse {
         url: format!(
             "/t/{}?page={}#post-{}",

@@ -8,6 +8,7 @@ pub mod error;
 pub mod forums;
 pub mod openapi;
 pub mod policy;
+pub mod qa;
 pub mod users;
 
 use actix_web::dev::Payload;
@@ -109,6 +110,20 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/posts/{id}/revisions", web::get().to(forums::revisions))
             .route("/search", web::get().to(forums::search))
             .route("/users/{username}/topics", web::get().to(forums::member_topics))
+            .route("/products", web::get().to(qa::list_products))
+            .route("/products", web::post().to(qa::create_product))
+            .route("/me/products", web::get().to(qa::my_products))
+            .route("/me/products", web::put().to(qa::set_my_products))
+            .route("/questions", web::get().to(qa::list_questions))
+            .route("/questions", web::post().to(qa::ask))
+            .route("/questions/similar", web::get().to(qa::similar))
+            .route("/questions/{id}", web::get().to(qa::get_question))
+            .route("/questions/{id}/answers", web::post().to(qa::answer))
+            .route("/answers/{id}/vote", web::post().to(qa::vote))
+            .route("/answers/{id}/accept", web::post().to(qa::accept))
+            .route("/answers/{id}/comments", web::post().to(qa::comment))
+            .route("/notifications", web::get().to(qa::notifications))
+            .route("/notifications/read", web::post().to(qa::mark_read))
             .default_service(web::to(not_found)),
     );
 }

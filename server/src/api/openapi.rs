@@ -4,7 +4,7 @@ use actix_web::HttpResponse;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 
-use super::{accounts, brand, error, forums, policy, users};
+use super::{accounts, brand, error, forums, policy, qa, users};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -26,6 +26,9 @@ use super::{accounts, brand, error, forums, policy, users};
         forums::latest, forums::member_topics, forums::get_topic, forums::topic_posts, forums::create_topic,
         forums::reply, forums::edit_post, forums::revisions, forums::manage, forums::watch_topic,
         forums::watch_category, forums::search,
+        qa::list_products, qa::create_product, qa::my_products, qa::set_my_products, qa::list_questions, qa::ask,
+        qa::similar, qa::get_question, qa::answer, qa::vote, qa::accept, qa::comment,
+        qa::notifications, qa::mark_read,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail)),
     modifiers(&Security),
@@ -35,6 +38,8 @@ use super::{accounts, brand, error, forums, policy, users};
         (name = "policy", description = "The acceptable use policy"),
         (name = "brand", description = "The brand the community runs under"),
         (name = "forums", description = "Categories, topics, posts, search"),
+        (name = "qa", description = "Products, questions, answers, votes, acceptance"),
+        (name = "notifications", description = "The member's in-app notifications"),
     )
 )]
 pub struct ApiDoc;

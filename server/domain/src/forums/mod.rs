@@ -14,13 +14,14 @@ mod watching;
 
 pub use access::Viewer;
 pub use categories::*;
+pub(crate) use inputs::parse_slug;
 pub use inputs::{MarkdownBody, Title};
 pub use posts::*;
 pub use topics::*;
 pub use watching::*;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 /// Posts per topic page.
 pub const PAGE_SIZE: i32 = 20;

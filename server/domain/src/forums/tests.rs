@@ -11,7 +11,7 @@ use crate::ids::{CategoryId, PostId, TopicId};
 use crate::schema::club_members;
 use crate::{DomainError, Hearth, db, testing};
 
-async fn account(hearth: &Hearth, name: &str, roles: Vec<Role>) -> Actor {
+pub(crate) async fn account(hearth: &Hearth, name: &str, roles: Vec<Role>) -> Actor {
     let row = create_verified(
         hearth,
         &NewAccount {
@@ -33,7 +33,7 @@ async fn account(hearth: &Hearth, name: &str, roles: Vec<Role>) -> Actor {
     )
 }
 
-async fn join_club(hearth: &Hearth, actor: Actor) -> Actor {
+pub(crate) async fn join_club(hearth: &Hearth, actor: Actor) -> Actor {
     let mut conn = db::conn(hearth.db()).await.unwrap();
     diesel::insert_into(club_members::table)
         .values(club_members::user_id.eq(actor.id))
@@ -43,7 +43,7 @@ async fn join_club(hearth: &Hearth, actor: Actor) -> Actor {
     actor.in_club(true)
 }
 
-fn category(slug: &str, visibility: &str, posting: &str) -> CategoryInput {
+pub(crate) fn category(slug: &str, visibility: &str, posting: &str) -> CategoryInput {
     CategoryInput {
         slug: slug.into(),
         name: format!("The {slug} category"),

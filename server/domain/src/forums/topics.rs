@@ -55,6 +55,8 @@ pub struct TopicRow {
     pub view_count: i64,
     pub last_posted_at: chrono::DateTime<Utc>,
     pub created_at: chrono::DateTime<Utc>,
+    /// `discussion` or `question`.
+    pub kind: String,
 }
 
 /// Renders a body, linking the `@mentions` of members who exist (one query for all of them).
@@ -72,6 +74,19 @@ pub(crate) async fn render_body(conn: &mut AsyncPgConnection, body: &MarkdownBod
             .collect()
     };
     Ok(markdown::render_with_mentions(body.as_str(), &known))
+}
+
+/// Renders Markdown for storing, linking the `@mentions` of members who exist.
+pub(crate) async fn render_markdown(
+    conn: &mut AsyncPgConnection,
+    body: &MarkdownBody,
+) -> DomainResult<String> {
+    render_body(conn, body).await
+}
+
+/// The posting pace of one member (topics, replies, answers and comments together).
+pub(crate) async fn check_posting_pace(hearth: &Hearth, actor: &Actor) -> DomainResult<()> {
+    check_pace(hearth, actor).await
 }
 
 /// The team (staff, moderators, product, admins) posts announcements in bulk: no pace limit for them.
@@ -133,6 +148,22 @@ pub async fn create_topic(
     actor: &Actor,
     input: &NewTopicInput,
 ) -> DomainResult<(TopicRow, PostRow)> {
+    create_topic_of_kind(hearth, actor, input, None).await
+}
+
+/// Starts a discussion (`question_products: None`) or a question about these products, whose row, products
+/// and invitations are written in the same transaction as the topic.
+pub(crate) async fn create_topic_of_kind(
+    hearth: &Hearth,
+    actor: &Actor,
+    input: &NewTopicInput,
+    question_products: Option<&[crate::ids::ProductId]>,
+) -> DomainResult<(TopicRow, PostRow)> {
+    let kind = if question_products.is_some() {
+        "question"
+    } else {
+        "discussion"
+    };
     let mut errors = FieldErrors::new();
     let title = errors.check("title", Title::parse(&input.title));
     let body = errors.check("body", MarkdownBody::parse(&input.body));
@@ -164,6 +195,7 @@ pub async fn create_topic(
                     topics::next_post_number.eq(2),
                     topics::last_post_number.eq(1),
                     topics::last_poster_id.eq(Some(author)),
+                    topics::kind.eq(kind),
                 ))
                 .returning(TopicRow::as_returning())
                 .get_result(conn)
@@ -189,6 +221,9 @@ pub async fn create_topic(
                 .await?;
             watch_in(conn, author, topic.id).await?;
             mark_read_in(conn, author, topic.id, 1).await?;
+            if let Some(products) = question_products {
+                crate::qa::on_question_created(conn, topic.id, &topic.title, author, products).await?;
+            }
             Ok((topic, post))
         })
         .await?;
@@ -286,6 +321,9 @@ pub async fn reply(
                 .await?;
             watch_in(conn, author, topic_id).await?;
             mark_read_in(conn, author, topic_id, number).await?;
+            if topic.kind == "question" {
+                crate::qa::on_answer(conn, topic_id, &topic.title, topic.author_id, post.id, author).await?;
+            }
             Ok(post)
         })
         .await?;

@@ -297,6 +297,9 @@ pub struct PostView {
     pub created_at: DateTime<Utc>,
     #[diesel(sql_type = Nullable<BigInt>)]
     pub quote_post_id: Option<i64>,
+    /// Sum of the votes (answers to questions).
+    #[diesel(sql_type = Integer)]
+    pub score: i32,
     #[diesel(sql_type = Nullable<Integer>)]
     pub quote_post_number: Option<i32>,
     #[diesel(sql_type = Nullable<Text>)]
@@ -306,11 +309,11 @@ pub struct PostView {
     pub quote_body_md: Option<String>,
 }
 
-const POST_SELECT: &str = "
+pub(crate) const POST_SELECT: &str = "
 SELECT p.id, p.topic_id, p.post_number, p.author_id, u.username AS author_username,
        u.display_name AS author_display_name, u.roles AS author_roles, u.partner_label AS author_partner_label,
        (cm.user_id IS NOT NULL) AS author_club,
-       p.body_html, p.status, p.held_reason, p.edit_count, p.edited_at, p.created_at, p.quote_post_id,
+       p.body_html, p.status, p.held_reason, p.edit_count, p.edited_at, p.created_at, p.quote_post_id, p.score,
        q.post_number AS quote_post_number, qu.username AS quote_username, left(q.body_md, 600) AS quote_body_md
 FROM posts p
 JOIN users u ON u.id = p.author_id

@@ -1,0 +1,10 @@
+DROP TABLE notifications;
+DROP TABLE answerer_stats;
+DROP TABLE answer_comments;
+DROP TABLE answer_votes;
+ALTER TABLE posts DROP COLUMN score;
+DROP TABLE question_products;
+DROP TABLE questions;
+DROP TABLE product_owners;
+DROP TABLE products;
+ALTER TABLE topics DROP COLUMN kind;

@@ -1,0 +1,643 @@
+//! Asking: a question is a topic of kind `question` with its products; answering is replying to it. The hooks
+//! here run inside the forums' own transactions, so a question never exists without its row and products, and
+//! an answer never without its count.
+
+use chrono::{DateTime, Utc};
+use diesel::QueryableByName;
+use diesel::prelude::*;
+use diesel::sql_types::{Array, BigInt, Bool, Integer, Nullable, SmallInt, Text, Timestamptz};
+use diesel_async::{AsyncPgConnection, RunQueryDsl};
+use serde::Serialize;
+
+use crate::accounts::Actor;
+use crate::forums::views::{Cursor, PostView, TopicDetail};
+use crate::forums::{Category, NewTopicInput, Viewer};
+use crate::ids::{PostId, ProductId, TopicId, UserId};
+use crate::notifications::{self, NewNotification};
+use crate::schema::{categories, products, question_products, questions};
+use crate::{DomainError, DomainResult, Hearth, db};
+
+/// The slug of the category questions go to when the asker names none.
+pub const DEFAULT_CATEGORY: &str = "questions";
+/// At most this many owners are invited to answer one question.
+pub const INVITE_LIMIT: i64 = 10;
+/// Products per question.
+pub const MAX_PRODUCTS: usize = 5;
+
+/// A new question.
+#[derive(Debug, Clone, Default)]
+pub struct AskInput {
+    pub title: String,
+    pub body: String,
+    /// Product ids, one to five.
+    pub products: Vec<i64>,
+    /// `None`: the `questions` category.
+    pub category_id: Option<i64>,
+}
+
+/// Asks a question: a topic of kind `question` in the Q&A category (or the one named), with one to five
+/// products. Owners of those products who opted in are invited to answer.
+pub async fn ask(hearth: &Hearth, actor: &Actor, input: &AskInput) -> DomainResult<(TopicId, usize)> {
+    let mut product_ids: Vec<i64> = input.products.clone();
+    product_ids.sort_unstable();
+    product_ids.dedup();
+    if product_ids.is_empty() || product_ids.len() > MAX_PRODUCTS {
+        return Err(DomainError::invalid("products", "choose one to five products"));
+    }
+    let category_id = match input.category_id {
+        Some(id) => id,
+        None => {
+            let mut conn = db::conn(hearth.db()).await?;
+            categories::table
+                .filter(categories::slug.eq(DEFAULT_CATEGORY))
+                .select(categories::id)
+                .first::<crate::ids::CategoryId>(&mut conn)
+                .await
+                .optional()?
+                .map(|c| c.0)
+                .ok_or_else(|| DomainError::invalid("category_id", "choose a category for the question"))?
+        }
+    };
+    {
+        let mut conn = db::conn(hearth.db()).await?;
+        let known: i64 = products::table
+            .filter(products::id.eq_any(&product_ids))
+            .count()
+            .get_result(&mut conn)
+            .await?;
+        if known as usize != product_ids.len() {
+            return Err(DomainError::invalid(
+                "products",
+                "choose products from the catalogue",
+            ));
+        }
+    }
+    let topic_input = NewTopicInput {
+        category_id,
+        title: input.title.clone(),
+        body: input.body.clone(),
+    };
+    let products: Vec<ProductId> = product_ids.into_iter().map(ProductId).collect();
+    let (topic, _) =
+        crate::forums::create_topic_of_kind(hearth, actor, &topic_input, Some(&products)).await?;
+    let mut conn = db::conn(hearth.db()).await?;
+    let invited: i64 = crate::schema::notifications::table
+        .filter(crate::schema::notifications::dedupe_key.eq(format!("qa.invite:{}", topic.id)))
+        .count()
+        .get_result(&mut conn)
+        .await?;
+    Ok((topic.id, invited as usize))
+}
+
+/// Inside the transaction that creates a question topic: its row, its products, the invitations.
+pub(crate) async fn on_question_created(
+    conn: &mut AsyncPgConnection,
+    topic: TopicId,
+    title: &str,
+    asker: UserId,
+    products: &[ProductId],
+) -> DomainResult<()> {
+    diesel::insert_into(questions::table)
+        .values(questions::topic_id.eq(topic))
+        .execute(conn)
+        .await?;
+    let rows: Vec<_> = products
+        .iter()
+        .map(|p| {
+            (
+                question_products::topic_id.eq(topic),
+                question_products::product_id.eq(*p),
+            )
+        })
+        .collect();
+    diesel::insert_into(question_products::table)
+        .values(rows)
+        .on_conflict_do_nothing()
+        .execute(conn)
+        .await?;
+    // Owners who opted in, never the asker; those whose answers were accepted before come first.
+    #[derive(QueryableByName)]
+    struct Candidate {
+        #[diesel(sql_type = BigInt)]
+        user_id: i64,
+    }
+    let ids: Vec<i64> = products.iter().map(|p| p.0).collect();
+    let invited: Vec<Candidate> = diesel::sql_query(
+        "SELECT po.user_id
+         FROM product_owners po
+         JOIN users u ON u.id = po.user_id AND u.email_verified_at IS NOT NULL
+         LEFT JOIN answerer_stats s ON s.user_id = po.user_id
+         WHERE po.product_id = ANY($1) AND po.ask_me AND po.user_id <> $2
+         GROUP BY po.user_id, s.accepted_answers
+         ORDER BY COALESCE(s.accepted_answers, 0) DESC, min(po.created_at), po.user_id
+         LIMIT $3",
+    )
+    .bind::<Array<BigInt>, _>(&ids)
+    .bind::<BigInt, _>(asker.0)
+    .bind::<BigInt, _>(INVITE_LIMIT)
+    .load(conn)
+    .await?;
+    let notes: Vec<NewNotification> = invited
+        .into_iter()
+        .map(|c| NewNotification {
+            user_id: UserId(c.user_id),
+            kind: "qa.invite",
+            actor_id: Some(asker),
+            topic_id: Some(topic),
+            post_id: None,
+            title: format!("You own a product this question is about: {title}"),
+            url: format!("/q/{topic}"),
+            dedupe_key: format!("qa.invite:{topic}"),
+        })
+        .collect();
+    notifications::notify_in(conn, &notes).await?;
+    Ok(())
+}
+
+/// Inside the transaction that adds a reply to a question topic: the answer count, the state, the time to the
+/// first answer, and a notification for the asker.
+pub(crate) async fn on_answer(
+    conn: &mut AsyncPgConnection,
+    topic: TopicId,
+    title: &str,
+    asker: UserId,
+    answer: PostId,
+    author: UserId,
+) -> DomainResult<()> {
+    diesel::sql_query(
+        "UPDATE questions SET answer_count = answer_count + 1,
+                state = CASE WHEN state = 'open' THEN 'answered' ELSE state END,
+                first_answer_at = COALESCE(first_answer_at, now()), updated_at = now()
+         WHERE topic_id = $1",
+    )
+    .bind::<BigInt, _>(topic.0)
+    .execute(conn)
+    .await?;
+    if author != asker {
+        notifications::notify_in(
+            conn,
+            &[NewNotification {
+                user_id: asker,
+                kind: "qa.answer",
+                actor_id: Some(author),
+                topic_id: Some(topic),
+                post_id: Some(answer),
+                title: format!("New answer to your question: {title}"),
+                url: format!("/q/{topic}#post-{answer}"),
+                dedupe_key: format!("qa.answer:{answer}"),
+            }],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// A product as questions show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProductRef {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+}
+
+fn product_refs(ids: Vec<i64>, slugs: Vec<String>, names: Vec<String>) -> Vec<ProductRef> {
+    ids.into_iter()
+        .zip(slugs)
+        .zip(names)
+        .map(|((id, slug), name)| ProductRef { id, slug, name })
+        .collect()
+}
+
+/// Which questions a listing shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub enum QuestionFilter {
+    #[default]
+    All,
+    /// No answer yet, longest waiting first (the unanswered queue).
+    Unanswered,
+    /// Answered, none accepted.
+    Answered,
+    Accepted,
+}
+
+impl QuestionFilter {
+    pub fn parse(raw: Option<&str>) -> DomainResult<QuestionFilter> {
+        match raw.map(str::trim).unwrap_or("") {
+            "" | "all" => Ok(QuestionFilter::All),
+            "unanswered" => Ok(QuestionFilter::Unanswered),
+            "answered" => Ok(QuestionFilter::Answered),
+            "accepted" => Ok(QuestionFilter::Accepted),
+            _ => Err(DomainError::invalid(
+                "filter",
+                "must be one of all, unanswered, answered, accepted",
+            )),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuestionFilter::All => "all",
+            QuestionFilter::Unanswered => "unanswered",
+            QuestionFilter::Answered => "answered",
+            QuestionFilter::Accepted => "accepted",
+        }
+    }
+}
+
+/// A question as listings show it.
+#[derive(Debug, Clone, PartialEq, Eq, QueryableByName, Serialize)]
+pub struct QuestionSummary {
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = Text)]
+    pub title: String,
+    #[diesel(sql_type = Text)]
+    pub state: String,
+    #[diesel(sql_type = Integer)]
+    pub answer_count: i32,
+    #[diesel(sql_type = BigInt)]
+    pub view_count: i64,
+    #[diesel(sql_type = Timestamptz)]
+    pub asked_at: DateTime<Utc>,
+    #[diesel(sql_type = Timestamptz)]
+    pub last_posted_at: DateTime<Utc>,
+    #[diesel(sql_type = BigInt)]
+    pub author_id: i64,
+    #[diesel(sql_type = Text)]
+    pub author_username: String,
+    #[diesel(sql_type = Text)]
+    pub category_slug: String,
+    #[diesel(sql_type = Text)]
+    pub category_name: String,
+    #[diesel(sql_type = Array<BigInt>)]
+    product_ids: Vec<i64>,
+    #[diesel(sql_type = Array<Text>)]
+    product_slugs: Vec<String>,
+    #[diesel(sql_type = Array<Text>)]
+    product_names: Vec<String>,
+}
+
+impl QuestionSummary {
+    pub fn products(&self) -> Vec<ProductRef> {
+        product_refs(
+            self.product_ids.clone(),
+            self.product_slugs.clone(),
+            self.product_names.clone(),
+        )
+    }
+}
+
+/// A page of questions.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuestionList {
+    pub items: Vec<QuestionSummary>,
+    pub next: Option<String>,
+}
+
+/// What a question listing asks for.
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    pub filter: QuestionFilter,
+    /// A product slug.
+    pub product: Option<String>,
+    /// Only the viewer's own questions.
+    pub mine: bool,
+    pub after: Option<Cursor>,
+    pub limit: i64,
+}
+
+const PRODUCTS_OF_Q: &str = "
+  COALESCE((SELECT array_agg(p.id ORDER BY p.name) FROM question_products qp JOIN products p ON p.id = qp.product_id WHERE qp.topic_id = q.topic_id), '{}') AS product_ids,
+  COALESCE((SELECT array_agg(p.slug ORDER BY p.name) FROM question_products qp JOIN products p ON p.id = qp.product_id WHERE qp.topic_id = q.topic_id), '{}') AS product_slugs,
+  COALESCE((SELECT array_agg(p.name ORDER BY p.name) FROM question_products qp JOIN products p ON p.id = qp.product_id WHERE qp.topic_id = q.topic_id), '{}') AS product_names";
+
+/// Questions the viewer may see, newest first — or, for the unanswered queue, longest waiting first.
+/// Keyset-paginated on `(asked_at, id)`.
+pub async fn list_questions(
+    hearth: &Hearth,
+    viewer: &Viewer,
+    query: &ListQuery,
+) -> DomainResult<QuestionList> {
+    let limit = query.limit.clamp(1, 100);
+    let product: Option<i64> = match query.product.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        None => None,
+        Some(slug) => Some(
+            super::products::product_by_slug(hearth, slug)
+                .await
+                .map_err(|_| DomainError::invalid("product", "no such product"))?
+                .id
+                .0,
+        ),
+    };
+    let mine = match (query.mine, viewer.user_id) {
+        (false, _) => None,
+        (true, Some(user)) => Some(user.0),
+        (true, None) => return Err(DomainError::Unauthenticated),
+    };
+    let visible = crate::forums::visible_category_ids(hearth, viewer);
+    let oldest_first = query.filter == QuestionFilter::Unanswered;
+    let state = match query.filter {
+        QuestionFilter::All => None,
+        QuestionFilter::Unanswered => Some("open"),
+        QuestionFilter::Answered => Some("answered"),
+        QuestionFilter::Accepted => Some("accepted"),
+    };
+    let (keyset, order) = if oldest_first {
+        ("(q.asked_at, q.topic_id) > ($5, $6)", "q.asked_at, q.topic_id")
+    } else {
+        (
+            "(q.asked_at, q.topic_id) < ($5, $6)",
+            "q.asked_at DESC, q.topic_id DESC",
+        )
+    };
+    let keyset = if query.after.is_some() {
+        keyset
+    } else {
+        "$5::timestamptz IS NOT NULL AND $6::bigint IS NOT NULL"
+    };
+    let sql = format!(
+        "SELECT t.id, t.title, q.state, q.answer_count, t.view_count, q.asked_at, t.last_posted_at, t.author_id,
+                a.username AS author_username, c.slug AS category_slug, c.name AS category_name, {PRODUCTS_OF_Q}
+         FROM questions q
+         JOIN topics t ON t.id = q.topic_id
+         JOIN users a ON a.id = t.author_id
+         JOIN categories c ON c.id = t.category_id
+         WHERE t.status = 'published' AND t.category_id = ANY($1)
+           AND ($2::text IS NULL OR q.state = $2)
+           AND ($3::bigint IS NULL OR t.author_id = $3)
+           AND ($4::bigint IS NULL OR EXISTS (SELECT 1 FROM question_products qp WHERE qp.topic_id = q.topic_id AND qp.product_id = $4))
+           AND {keyset}
+         ORDER BY {order}
+         LIMIT $7"
+    );
+    let cursor = query.after.unwrap_or(Cursor {
+        at: Utc::now(),
+        id: 0,
+    });
+    let mut conn = db::conn(hearth.db()).await?;
+    let mut items: Vec<QuestionSummary> = diesel::sql_query(sql)
+        .bind::<Array<BigInt>, _>(&visible)
+        .bind::<Nullable<Text>, _>(state)
+        .bind::<Nullable<BigInt>, _>(mine)
+        .bind::<Nullable<BigInt>, _>(product)
+        .bind::<Timestamptz, _>(cursor.at)
+        .bind::<BigInt, _>(cursor.id)
+        .bind::<BigInt, _>(limit + 1)
+        .load(&mut conn)
+        .await?;
+    let next = if items.len() as i64 > limit {
+        items.truncate(limit as usize);
+        items.last().map(|q| {
+            Cursor {
+                at: q.asked_at,
+                id: q.id,
+            }
+            .encode()
+        })
+    } else {
+        None
+    };
+    Ok(QuestionList { items, next })
+}
+
+/// Something already asked or discussed that may answer a question being typed.
+#[derive(Debug, Clone, PartialEq, QueryableByName, Serialize)]
+pub struct Similar {
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    /// `question` or `discussion` (ideas join with the ideas capability).
+    #[diesel(sql_type = Text)]
+    pub kind: String,
+    #[diesel(sql_type = Text)]
+    pub title: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub state: Option<String>,
+    #[diesel(sql_type = Integer)]
+    pub reply_count: i32,
+    #[diesel(sql_type = diesel::sql_types::Float)]
+    pub rank: f32,
+}
+
+impl Similar {
+    pub fn url(&self) -> String {
+        if self.kind == "question" {
+            format!("/q/{}", self.id)
+        } else {
+            format!("/t/{}", self.id)
+        }
+    }
+}
+
+/// Questions and topics whose titles resemble `title`: trigram similarity (typos, partial words) or every
+/// word present in any order (full text), best first. Only what the viewer may see.
+pub async fn similar(
+    hearth: &Hearth,
+    viewer: &Viewer,
+    title: &str,
+    limit: i64,
+) -> DomainResult<Vec<Similar>> {
+    let title: String = title.split_whitespace().collect::<Vec<_>>().join(" ");
+    if title.chars().count() < 4 {
+        return Ok(Vec::new());
+    }
+    if title.chars().count() > 200 {
+        return Err(DomainError::invalid("title", "must be at most 200 characters"));
+    }
+    let visible = crate::forums::visible_category_ids(hearth, viewer);
+    let mut conn = db::conn(hearth.db()).await?;
+    Ok(diesel::sql_query(
+        "SELECT t.id, t.kind, t.title, q.state, t.reply_count,
+                greatest(similarity(t.title, $1), ts_rank(t.search, websearch_to_tsquery('english', $1)))::real AS rank
+         FROM topics t
+         LEFT JOIN questions q ON q.topic_id = t.id
+         WHERE t.status = 'published' AND t.category_id = ANY($2)
+           AND (t.title % $1 OR t.search @@ websearch_to_tsquery('english', $1))
+         ORDER BY rank DESC, t.id DESC
+         LIMIT $3",
+    )
+    .bind::<Text, _>(&title)
+    .bind::<Array<BigInt>, _>(&visible)
+    .bind::<BigInt, _>(limit.clamp(1, 20))
+    .load(&mut conn)
+    .await?)
+}
+
+/// A question's state and timings.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Serialize)]
+#[diesel(table_name = questions, check_for_backend(diesel::pg::Pg))]
+pub struct QuestionRow {
+    pub topic_id: TopicId,
+    pub state: String,
+    pub accepted_post_id: Option<PostId>,
+    pub answer_count: i32,
+    pub asked_at: DateTime<Utc>,
+    pub first_answer_at: Option<DateTime<Utc>>,
+    pub accepted_at: Option<DateTime<Utc>>,
+}
+
+/// A comment under an answer.
+#[derive(Debug, Clone, PartialEq, Eq, QueryableByName, Serialize)]
+pub struct CommentView {
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = BigInt)]
+    pub post_id: i64,
+    #[diesel(sql_type = Text)]
+    pub author_username: String,
+    #[diesel(sql_type = Text)]
+    pub body_html: String,
+    #[diesel(sql_type = Timestamptz)]
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, QueryableByName)]
+struct AnswerRow {
+    #[diesel(embed)]
+    post: PostView,
+    #[diesel(sql_type = Nullable<SmallInt>)]
+    my_vote: Option<i16>,
+    #[diesel(sql_type = Bool)]
+    owner: bool,
+}
+
+/// An answer as the question page shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AnswerView {
+    pub post: PostView,
+    pub score: i32,
+    /// The viewer's vote (1, -1) if any.
+    pub my_vote: Option<i16>,
+    pub accepted: bool,
+    /// Written by the brand's staff (or an admin).
+    pub official: bool,
+    /// Written by a member who owns one of the question's products.
+    pub owner: bool,
+    pub comments: Vec<CommentView>,
+}
+
+/// Most answers a question page shows.
+pub const MAX_ANSWERS: i64 = 200;
+
+/// A question with its answers: accepted first, then by score, then oldest.
+#[derive(Debug, Clone, Serialize)]
+pub struct QuestionPage {
+    pub topic: TopicDetail,
+    pub category: Category,
+    pub question: QuestionRow,
+    pub products: Vec<ProductRef>,
+    /// The question's own text (post number 1).
+    pub body: PostView,
+    pub answers: Vec<AnswerView>,
+    /// Whether the viewer may accept an answer (the asker or staff).
+    pub can_accept: bool,
+}
+
+/// Whether an author's roles make their answers official.
+pub fn is_official(roles: &[Option<String>]) -> bool {
+    roles.iter().flatten().any(|r| r == "staff" || r == "admin")
+}
+
+pub async fn question_page(
+    hearth: &Hearth,
+    viewer: &Viewer,
+    topic_id: TopicId,
+) -> DomainResult<QuestionPage> {
+    let mut conn = db::conn(hearth.db()).await?;
+    let (topic, category) = crate::forums::views::topic_detail(hearth, &mut conn, viewer, topic_id).await?;
+    let question: QuestionRow = questions::table
+        .find(topic_id)
+        .select(QuestionRow::as_select())
+        .first(&mut conn)
+        .await
+        .optional()?
+        .ok_or(DomainError::NotFound("question"))?;
+    #[derive(QueryableByName)]
+    struct ProductRow {
+        #[diesel(sql_type = BigInt)]
+        id: i64,
+        #[diesel(sql_type = Text)]
+        slug: String,
+        #[diesel(sql_type = Text)]
+        name: String,
+    }
+    let products: Vec<ProductRow> = diesel::sql_query(
+        "SELECT p.id, p.slug, p.name FROM question_products qp JOIN products p ON p.id = qp.product_id
+         WHERE qp.topic_id = $1 ORDER BY p.name",
+    )
+    .bind::<BigInt, _>(topic_id.0)
+    .load(&mut conn)
+    .await?;
+    let products = products
+        .into_iter()
+        .map(|p| ProductRef {
+            id: p.id,
+            slug: p.slug,
+            name: p.name,
+        })
+        .collect();
+    let first = crate::forums::views::posts_between(&mut conn, viewer, topic_id, 0, 1).await?;
+    let body = first
+        .into_iter()
+        .next()
+        .ok_or(DomainError::NotFound("question"))?;
+    let sql = format!(
+        "SELECT x.*, v.value AS my_vote,
+                EXISTS (SELECT 1 FROM question_products qp JOIN product_owners po ON po.product_id = qp.product_id
+                        WHERE qp.topic_id = x.topic_id AND po.user_id = x.author_id) AS owner
+         FROM ({} WHERE p.topic_id = $1 AND p.post_number > 1
+                 AND (p.status = 'published' OR (p.status <> 'deleted' AND (p.author_id = $2 OR $3)))) x
+         LEFT JOIN answer_votes v ON v.post_id = x.id AND v.user_id = $2
+         ORDER BY (x.id = $4) DESC, x.score DESC, x.post_number
+         LIMIT $5",
+        crate::forums::views::POST_SELECT
+    );
+    let rows: Vec<AnswerRow> = diesel::sql_query(sql)
+        .bind::<BigInt, _>(topic_id.0)
+        .bind::<BigInt, _>(viewer.user_id.map(|u| u.0).unwrap_or(0))
+        .bind::<Bool, _>(viewer.manages_topics())
+        .bind::<BigInt, _>(question.accepted_post_id.map(|p| p.0).unwrap_or(0))
+        .bind::<BigInt, _>(MAX_ANSWERS)
+        .load(&mut conn)
+        .await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.post.id).collect();
+    let comments: Vec<CommentView> = if ids.is_empty() {
+        Vec::new()
+    } else {
+        diesel::sql_query(
+            "SELECT c.id, c.post_id, u.username AS author_username, c.body_html, c.created_at
+             FROM answer_comments c JOIN users u ON u.id = c.author_id
+             WHERE c.post_id = ANY($1) AND c.status = 'published'
+             ORDER BY c.post_id, c.id",
+        )
+        .bind::<Array<BigInt>, _>(&ids)
+        .load(&mut conn)
+        .await?
+    };
+    let accepted = question.accepted_post_id.map(|p| p.0);
+    let answers = rows
+        .into_iter()
+        .map(|r| AnswerView {
+            score: r.post.score,
+            my_vote: r.my_vote,
+            accepted: Some(r.post.id) == accepted,
+            official: is_official(&r.post.author_roles),
+            owner: r.owner,
+            comments: comments
+                .iter()
+                .filter(|c| c.post_id == r.post.id)
+                .cloned()
+                .collect(),
+            post: r.post,
+        })
+        .collect();
+    let can_accept = viewer.user_id.is_some_and(|u| u.0 == topic.author_id) || viewer.moderator;
+    Ok(QuestionPage {
+        topic,
+        category,
+        question,
+        products,
+        body,
+        answers,
+        can_accept,
+    })
+}

@@ -1,0 +1,333 @@
+//! Q&A over HTTP: products, ownership, asking with invitations, similar questions, answers, votes under
+//! concurrency, acceptance, filters, notifications, the question page — and the rules' errors.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::{TestApp, error_code};
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+
+async fn created(res: reqwest::Response) -> Value {
+    let status = res.status();
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body
+}
+
+async fn member(app: &TestApp, name: &str) -> Client {
+    let password = app.verified_member(name).await;
+    app.logged_in(name, &password).await
+}
+
+#[tokio::test]
+async fn ask_answer_vote_accept_over_the_api() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let qa_category = created(
+        app.post_json(
+            &admin,
+            "/api/v1/categories",
+            json!({"slug": "questions", "name": "Questions"}),
+        )
+        .await,
+    )
+    .await;
+    let asker = member(&app, "asker").await;
+
+    // The catalogue: staff and admins only, field errors for bad input.
+    let (status, code, _) = error_code(
+        app.post_json(
+            &asker,
+            "/api/v1/products",
+            json!({"name": "Bike", "slug": "bike"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((status, code.as_str()), (StatusCode::FORBIDDEN, "forbidden"));
+    let (status, _, body) = error_code(
+        app.post_json(
+            &admin,
+            "/api/v1/products",
+            json!({"name": "B", "slug": "Not a slug"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        body["error"]["fields"]["name"].is_string() && body["error"]["fields"]["slug"].is_string(),
+        "{body}"
+    );
+    let bike = created(
+        app.post_json(
+            &admin,
+            "/api/v1/products",
+            json!({"name": "Lumen X2", "slug": "lumen-x2", "versions": ["2026"]}),
+        )
+        .await,
+    )
+    .await;
+    let bike_id = bike["id"].as_i64().unwrap();
+    let products: Value = reqwest::get(app.url("/api/v1/products"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(products["items"][0]["slug"], "lumen-x2");
+    assert_eq!(products["items"][0]["versions"], json!(["2026"]));
+
+    // Owners say what they own and opt in.
+    let owner = member(&app, "owner").await;
+    let res = owner
+        .put(app.url("/api/v1/me/products"))
+        .json(
+            &json!({"product_ids": [bike_id], "since": {bike_id.to_string(): "2024-05-01"}, "ask_me": true}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let owned: Value = res.json().await.unwrap();
+    assert_eq!(owned["items"][0]["since"], "2024-05-01");
+    let res = owner
+        .put(app.url("/api/v1/me/products"))
+        .json(&json!({"product_ids": [999999], "ask_me": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_code(res).await.0, StatusCode::BAD_REQUEST);
+
+    // Asking: field errors, nothing created.
+    let (status, _, body) = error_code(
+        app.post_json(
+            &asker,
+            "/api/v1/questions",
+            json!({"title": "short", "body": "", "products": []}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body["error"]["fields"]["products"].is_string(), "{body}");
+    let anon = app.client();
+    let (status, _, _) = error_code(
+        app.post_json(
+            &anon,
+            "/api/v1/questions",
+            json!({"title": "Anonymous question here", "body": "x", "products": [bike_id]}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    let q = created(
+        app.post_json(
+            &asker,
+            "/api/v1/questions",
+            json!({"title": "Anybody experience with X2 winter range?", "body": "How far in the cold?", "products": [bike_id]}),
+        )
+        .await,
+    )
+    .await;
+    let qid = q["id"].as_i64().unwrap();
+    assert_eq!(q["state"], "open");
+    assert_eq!(q["category"]["id"], qa_category["id"]);
+    assert_eq!(q["products"][0]["slug"], "lumen-x2");
+    assert_eq!(q["answers"], json!([]));
+
+    // The owner was invited (in-app).
+    let notes: Value = owner
+        .get(app.url("/api/v1/notifications"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(notes["items"][0]["kind"], "qa.invite", "{notes}");
+    assert_eq!(notes["items"][0]["url"], format!("/q/{qid}"));
+    assert_eq!(notes["unread"], 1);
+
+    // Similar: different word order finds it.
+    let similar: Value = anon
+        .get(app.url("/api/v1/questions/similar?title=winter%20range%20X2"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(similar["items"][0]["id"], qid, "{similar}");
+    assert_eq!(similar["items"][0]["url"], format!("/q/{qid}"));
+
+    // Answers: the owner's carries the owner mark.
+    let a = created(
+        app.post_json(
+            &owner,
+            &format!("/api/v1/questions/{qid}/answers"),
+            json!({"body": "About 30% less at -5 °C."}),
+        )
+        .await,
+    )
+    .await;
+    let aid = a["id"].as_i64().unwrap();
+    let (status, _, body) = error_code(
+        app.post_json(
+            &owner,
+            &format!("/api/v1/questions/{qid}/answers"),
+            json!({"body": "   "}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body["error"]["fields"]["body"].is_string());
+
+    // Votes: 20 members at once all count; the asker voting 10 times at once counts once; not your own.
+    let mut voters = Vec::new();
+    for i in 0..20 {
+        voters.push(member(&app, &format!("voter{i:02}")).await);
+    }
+    let url = app.url(&format!("/api/v1/answers/{aid}/vote"));
+    let all = futures_util::future::join_all(
+        voters
+            .iter()
+            .map(|c| c.post(&url).json(&json!({"value": 1})).send()),
+    )
+    .await;
+    assert!(all.iter().all(|r| r.as_ref().unwrap().status() == StatusCode::OK));
+    let again =
+        futures_util::future::join_all((0..10).map(|_| asker.post(&url).json(&json!({"value": 1})).send()))
+            .await;
+    assert!(
+        again
+            .iter()
+            .all(|r| r.as_ref().unwrap().status() == StatusCode::OK)
+    );
+    let (status, _, _) = error_code(owner.post(&url).json(&json!({"value": 1})).send().await.unwrap()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, body) =
+        error_code(asker.post(&url).json(&json!({"value": 5})).send().await.unwrap()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let page: Value = asker
+        .get(app.url(&format!("/api/v1/questions/{qid}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["answers"][0]["score"], 21, "{page}");
+    assert_eq!(page["answers"][0]["my_vote"], 1);
+    assert_eq!(page["answers"][0]["owner"], true);
+    assert_eq!(page["answers"][0]["official"], false);
+    assert_eq!(page["state"], "answered");
+
+    // Accepting: not a stranger; the asker can.
+    let accept = app.url(&format!("/api/v1/answers/{aid}/accept"));
+    let (status, _, _) = error_code(voters[0].post(&accept).send().await.unwrap()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let res = asker.post(&accept).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let page: Value = anon
+        .get(app.url(&format!("/api/v1/questions/{qid}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["state"], "accepted");
+    assert_eq!(page["answers"][0]["accepted"], true);
+    assert_eq!(page["accepted_answer_id"], aid);
+    assert!(page["first_answer_at"].is_string() && page["accepted_at"].is_string());
+
+    // Filters.
+    let list = |filter: &'static str| {
+        let anon = anon.clone();
+        let url = app.url(&format!("/api/v1/questions?filter={filter}"));
+        async move {
+            let body: Value = anon.get(url).send().await.unwrap().json().await.unwrap();
+            body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["id"].as_i64().unwrap())
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(list("accepted").await, vec![qid]);
+    assert!(list("unanswered").await.is_empty());
+    let (status, _, _) = error_code(
+        anon.get(app.url("/api/v1/questions?filter=bogus"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _, _) = error_code(
+        anon.get(app.url("/api/v1/questions/999999"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Comments, and notifications marked read.
+    let c = created(
+        app.post_json(
+            &asker,
+            &format!("/api/v1/answers/{aid}/comments"),
+            json!({"body": "Thanks, that helps!"}),
+        )
+        .await,
+    )
+    .await;
+    assert!(c["id"].as_i64().unwrap() > 0);
+    let res = app
+        .post_json(&owner, "/api/v1/notifications/read", json!({}))
+        .await;
+    let read: Value = res.json().await.unwrap();
+    assert!(
+        read["marked"].as_u64().unwrap() >= 2,
+        "invite and acceptance: {read}"
+    );
+    let notes: Value = owner
+        .get(app.url("/api/v1/notifications"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(notes["unread"], 0);
+
+    // The page renders the question with its marks.
+    let html = anon
+        .get(app.url(&format!("/q/{qid}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Anybody experience with X2 winter range?"));
+    assert!(html.contains("Accepted answer") && html.contains("Owner"));
+    assert!(html.contains("Thanks, that helps!"));
+    let list_html = anon
+        .get(app.url("/questions?filter=accepted"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(list_html.contains(&format!("/q/{qid}")));
+}
