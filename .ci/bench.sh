@@ -24,7 +24,7 @@ export DATABASE_URL="$BENCH_DB" HEARTH_REDIS_PREFIX="bench:" LEPTOS_SITE_ADDR="1
   HEARTH_MAIL_DIR="target/bench-mail"
 
 echo "== data: hearth seed-scale (skipped when the bench database is already seeded)"
-target/release/hearth seed-scale --members 100000 --topics 50000 --posts 1000000 --if-empty 2>/dev/null | sed 's/^/   /'
+target/release/hearth seed-scale --members 100000 --topics 50000 --posts 1000000 --questions 200000 --if-empty 2>/dev/null | sed 's/^/   /'
 psql_q() { python3 - "$DATABASE_URL" "$1" <<'PY'
 import subprocess, sys
 print(subprocess.run(["psql", sys.argv[1], "-tAc", sys.argv[2]], capture_output=True, text=True, check=True).stdout.strip())
@@ -33,6 +33,8 @@ PY
 longest=$(psql_q "SELECT id FROM topics ORDER BY last_post_number DESC LIMIT 1")
 longest_pages=$(psql_q "SELECT (last_post_number - 1) / 20 + 1 FROM topics WHERE id = $longest")
 typical=$(psql_q "SELECT id FROM topics WHERE last_post_number BETWEEN 21 AND 40 AND category_id IN (SELECT id FROM categories WHERE visibility = 'public') ORDER BY id LIMIT 1")
+question=$(psql_q "SELECT topic_id FROM questions WHERE answer_count = 3 ORDER BY topic_id LIMIT 1")
+questions_total=$(psql_q "SELECT count(*) FROM questions")
 category=$(psql_q "SELECT slug FROM categories WHERE visibility = 'public' ORDER BY topic_count DESC LIMIT 1")
 counts=$(psql_q "SELECT (SELECT count(*) FROM users) || ' members, ' || (SELECT count(*) FROM topics) || ' topics, ' || (SELECT count(*) FROM posts) || ' posts'")
 echo "   $counts; longest topic /t/$longest ($longest_pages pages); typical topic /t/$typical; busiest category /c/$category"
@@ -109,6 +111,24 @@ end
 LUA
 run "search (10 rotating queries)" 64 "$base/search?q=battery" "" "$search_lua"
 run "API: GET /api/v1/topics/$typical" 64 "$base/api/v1/topics/$typical"
+
+echo "== Q&A, 64 connections ($questions_total questions; budgets: similar p50 <= 30 ms, question page p50 <= 10 ms)"
+similar_lua=target/bench-similar.lua
+cat > "$similar_lua" <<'LUA'
+local titles = { "battery+range+winter", "charger+noise+x2", "brake+pads+city", "How+do+you+adjust+the+display",
+  "motor+problem+after", "Best+tyre+setup+for+gravel", "firmware+update+app", "Trouble+with+my+saddle",
+  "chain+cleaning+cargo", "lights+question" }
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format("GET", "/api/v1/questions/similar?title=" .. titles[(n % #titles) + 1])
+end
+LUA
+run "similar questions (10 rotating titles)" 64 "$base/api/v1/questions/similar?title=battery+range" "" "$similar_lua"
+run "question page /q/$question, anonymous" 64 "$base/q/$question"
+run "question page, signed in (never cached)" 64 "$base/q/$question" "Cookie: $cookie"
+run "questions list, unanswered" 64 "$base/questions?filter=unanswered" "Cookie: $cookie"
+run "API: GET /api/v1/questions/$question" 64 "$base/api/v1/questions/$question"
 awk -v t="$topic" -v s="$topic_signed" -v h="$healthz" -v a="$page1" -v b="$page1000" 'BEGIN {
   printf "   ratio topic page / healthz (p50): %.1f anonymous, %.1f signed in\n", (h > 0 ? t / h : 0), (h > 0 ? s / h : 0);
   printf "   ratio page 1000 / page 1 (p50):   %.2f   (budget <= 1.5)\n", (a > 0 ? b / a : 0) }'

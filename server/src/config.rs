@@ -167,6 +167,15 @@ impl Config {
                     .ok_or_else(|| err(key, "must be a positive number")),
             }
         };
+        let page_cache_seconds = match get("HEARTH_PAGE_CACHE_SECONDS") {
+            None => 5,
+            Some(v) => v.parse::<u64>().ok().filter(|n| *n <= 3600).ok_or_else(|| {
+                err(
+                    "HEARTH_PAGE_CACHE_SECONDS",
+                    "must be a number of seconds from 0 (off) to 3600",
+                )
+            })?,
+        };
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
         let log_format = match get("HEARTH_LOG_FORMAT").as_deref() {
             None | Some("text") => LogFormat::Text,
@@ -210,9 +219,7 @@ impl Config {
             background_workers: parse_bool("HEARTH_BACKGROUND_WORKERS", true)?,
             trust_proxy: parse_bool("HEARTH_TRUST_PROXY", false)?,
             log_format,
-            page_cache_ttl: std::time::Duration::from_secs(
-                parse_usize("HEARTH_PAGE_CACHE_SECONDS", 5)? as u64
-            ),
+            page_cache_ttl: std::time::Duration::from_secs(page_cache_seconds),
         })
     }
 
@@ -315,6 +322,9 @@ mod tests {
         assert!(c.smtp_url.is_none());
         assert!(!c.https());
         assert_eq!(c.origin(), "http://127.0.0.1:3000");
+        assert_eq!(c.page_cache_ttl, std::time::Duration::from_secs(5));
+        let off = Config::from_vars(vars(&[("HEARTH_PAGE_CACHE_SECONDS", "0")])).unwrap();
+        assert!(off.page_cache_ttl.is_zero(), "0 turns the page cache off");
     }
 
     #[test]
@@ -331,6 +341,8 @@ mod tests {
             ("HEARTH_BASE_URL", "ftp://x"),
             ("HEARTH_DB_POOL", "0"),
             ("HEARTH_LOG_FORMAT", "xml"),
+            ("HEARTH_PAGE_CACHE_SECONDS", "-1"),
+            ("HEARTH_PAGE_CACHE_SECONDS", "forever"),
         ] {
             let e = Config::from_vars(vars(&[(key, value)])).unwrap_err();
             assert_eq!(e.variable, key);

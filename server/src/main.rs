@@ -31,6 +31,9 @@ enum Command {
         /// Posts of the one very long topic.
         #[arg(long, default_value_t = 25_000)]
         longest: i64,
+        /// Questions ("Anybody experience with …?") with their products and 0–3 answers each.
+        #[arg(long, default_value_t = 0)]
+        questions: i64,
         /// Do nothing (successfully) when the forum already has topics.
         #[arg(long)]
         if_empty: bool,
@@ -116,6 +119,7 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             topics,
             posts,
             longest,
+            questions,
             if_empty,
         } => {
             startup::connect(&config).await.map_err(|e| e.to_string())?;
@@ -129,6 +133,7 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
                 topics,
                 posts,
                 longest,
+                questions,
                 if_empty,
             };
             let summary = server::seed_scale::seed_scale(&config.database_url, &hash, options).await?;

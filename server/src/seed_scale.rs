@@ -23,6 +23,8 @@ pub struct ScaleOptions {
     pub posts: i64,
     /// Posts of the one very long topic (page 1000 of it must exist: ≥ 20,000).
     pub longest: i64,
+    /// Questions (topics of kind `question` in the `questions` category) with products and 0–3 answers.
+    pub questions: i64,
     /// Skip quietly when the forum already has topics.
     pub if_empty: bool,
 }
@@ -458,6 +460,8 @@ pub async fn seed_scale(
         ),
         ("fan-lounge", "Fan lounge", "club", "everyone", 4),
         ("team-room", "Team room", "staff", "everyone", 2),
+        // Questions only (weight 0: no discussions land here).
+        ("questions", "Anybody experience with …?", "public", "everyone", 0),
     ];
     for (i, (slug, name, visibility, posting, _)) in categories.iter().enumerate() {
         client
@@ -643,6 +647,25 @@ pub async fn seed_scale(
     sink.finish().await.map_err(|e| format!("copy posts: {e}"))?;
     progress.tick(posts_done);
 
+    // Pass 3: questions with their products, answers, states and owners.
+    let questions_category = cat_base + categories.len() as i64;
+    let question_posts = seed_questions(
+        &client,
+        &mut g,
+        QuestionPlan {
+            count: options.questions,
+            category: questions_category,
+            topic_base: topic_base + topics,
+            post_base: post_id,
+            user_base,
+            members: options.members,
+            start,
+            now,
+        },
+    )
+    .await?;
+    posts_done += question_posts;
+
     // Indexes back, counters, sequences, statistics.
     let mut progress = Progress::new("indexes", indexes.len() as i64);
     for (i, (_, definition)) in indexes.iter().enumerate() {
@@ -661,17 +684,194 @@ pub async fn seed_scale(
              SELECT setval('categories_id_seq', (SELECT max(id) FROM categories));
              SELECT setval('topics_id_seq', (SELECT max(id) FROM topics));
              SELECT setval('posts_id_seq', (SELECT max(id) FROM posts));
-             ANALYZE users; ANALYZE categories; ANALYZE topics; ANALYZE posts;",
+             ANALYZE users; ANALYZE categories; ANALYZE topics; ANALYZE posts; ANALYZE questions;
+             ANALYZE question_products; ANALYZE products; ANALYZE product_owners;",
         )
         .await
         .map_err(|e| e.to_string())?;
     let longest = topic_base + 1 + longest_index;
     Ok(format!(
-        "seeded {} members, {} topics, {} posts in {:.0} s; the longest topic is /t/{longest} ({} posts); members' password: {SCALE_PASSWORD}",
+        "seeded {} members, {} topics and {} questions, {} posts in {:.0} s; the longest topic is /t/{longest} ({} posts); members' password: {SCALE_PASSWORD}",
         options.members,
         topics,
+        options.questions,
         posts_done,
         started.elapsed().as_secs_f64(),
         options.longest
     ))
+}
+
+struct QuestionPlan {
+    count: i64,
+    category: i64,
+    topic_base: i64,
+    post_base: i64,
+    user_base: i64,
+    members: i64,
+    start: DateTime<Utc>,
+    now: DateTime<Utc>,
+}
+
+/// Products of the generated catalogue (slug, name).
+const SCALE_PRODUCTS: &[(&str, &str)] = &[
+    ("lumen-x1", "Lumen X1"),
+    ("lumen-x2", "Lumen X2"),
+    ("lumen-city", "Lumen City"),
+    ("lumen-cargo", "Lumen Cargo"),
+    ("lumen-trail", "Lumen Trail"),
+    ("fast-charger", "Fast charger 4A"),
+    ("battery-500", "Battery 500 Wh"),
+    ("battery-750", "Battery 750 Wh"),
+    ("lumen-app", "Lumen app"),
+    ("rack-bag", "Rack bag"),
+];
+
+/// Questions as topics of kind `question` (their posts: the question, then 0–3 answers), their rows in
+/// `questions` (state, times, a third of the answered ones accepted) and products, and a few thousand owners
+/// who opted in. Returns how many posts were written.
+async fn seed_questions(client: &Client, g: &mut Gen, plan: QuestionPlan) -> Result<i64, String> {
+    if plan.count <= 0 {
+        return Ok(0);
+    }
+    let product_base = scalar(client, "SELECT coalesce(max(id), 0) FROM products").await?;
+    for (i, (slug, name)) in SCALE_PRODUCTS.iter().enumerate() {
+        client
+            .execute(
+                "INSERT INTO products (id, slug, name) VALUES ($1, $2, $3)",
+                &[&(product_base + 1 + i as i64), slug, name],
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    let span = (plan.now - plan.start).num_seconds();
+    let mut topics = Vec::new();
+    let mut posts = Vec::new();
+    let mut rows = Vec::new();
+    let mut tags = Vec::new();
+    let (mut tbuf, mut pbuf, mut qbuf, mut tagbuf) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut post_id = plan.post_base;
+    let mut progress = Progress::new("questions", plan.count);
+    for q in 0..plan.count {
+        let id = plan.topic_base + 1 + q;
+        let asked = plan.start + Duration::seconds(q * span / plan.count);
+        let answers = g.rng.random_range(0..4i64);
+        let author = plan.user_base + 1 + g.author(plan.members);
+        let step = g.rng.random_range(600..(3 * 86400));
+        let last = (asked + Duration::seconds(step * answers)).min(plan.now);
+        let mut line = format!("{id}\t{}\t{author}\t", plan.category).into_bytes();
+        esc(&mut line, &g.title());
+        line.extend_from_slice(
+            format!(
+                "\t{}\t{}\t{answers}\t{}\t{}\t{author}\t{}\t{}\tquestion\n",
+                answers + 2,
+                answers + 1,
+                g.rng.random_range(0..2000),
+                ts(last),
+                ts(asked),
+                ts(last)
+            )
+            .as_bytes(),
+        );
+        tbuf.extend_from_slice(&line);
+        let mut first_answer = None;
+        for number in 1..=(answers + 1) {
+            post_id += 1;
+            if number == 2 {
+                first_answer = Some(post_id);
+            }
+            let poster = if number == 1 {
+                author
+            } else {
+                plan.user_base + 1 + g.author(plan.members)
+            };
+            let at = (asked + Duration::seconds(step * (number - 1))).min(plan.now);
+            let (md, html) = g.body();
+            pbuf.extend_from_slice(format!("{post_id}\t{id}\t{number}\t{poster}\t").as_bytes());
+            esc(&mut pbuf, &md);
+            pbuf.push(b'\t');
+            esc(&mut pbuf, &html);
+            let score = if number > 1 { g.rng.random_range(0..12) } else { 0 };
+            pbuf.extend_from_slice(format!("\t{t}\t{t}\t{score}\n", t = ts(at)).as_bytes());
+        }
+        let accepted = first_answer.filter(|_| g.rng.random_range(0..3) == 0);
+        let state = match (answers, accepted) {
+            (0, _) => "open",
+            (_, Some(_)) => "accepted",
+            _ => "answered",
+        };
+        let first_at = first_answer.map(|_| ts((asked + Duration::seconds(step)).min(plan.now)));
+        qbuf.extend_from_slice(
+            format!(
+                "{id}\t{state}\t{}\t{answers}\t{}\t{}\t{}\t{}\t{}\n",
+                accepted.map(|a| a.to_string()).unwrap_or_else(|| "\\N".into()),
+                ts(asked),
+                first_at.clone().unwrap_or_else(|| "\\N".into()),
+                accepted.and(first_at).unwrap_or_else(|| "\\N".into()),
+                ts(asked),
+                ts(last)
+            )
+            .as_bytes(),
+        );
+        let first_product = g.rng.random_range(0..SCALE_PRODUCTS.len() as i64);
+        tagbuf.extend_from_slice(format!("{id}\t{}\n", product_base + 1 + first_product).as_bytes());
+        if g.rng.random_range(0..3) == 0 {
+            let second = (first_product + 1 + g.rng.random_range(0..(SCALE_PRODUCTS.len() as i64 - 1)))
+                % SCALE_PRODUCTS.len() as i64;
+            tagbuf.extend_from_slice(format!("{id}\t{}\n", product_base + 1 + second).as_bytes());
+        }
+        if pbuf.len() > (2 << 20) {
+            topics.push(std::mem::take(&mut tbuf));
+            posts.push(std::mem::take(&mut pbuf));
+            rows.push(std::mem::take(&mut qbuf));
+            tags.push(std::mem::take(&mut tagbuf));
+            progress.tick(q + 1);
+        }
+    }
+    topics.push(tbuf);
+    posts.push(pbuf);
+    rows.push(qbuf);
+    tags.push(tagbuf);
+    copy(
+        client,
+        "COPY topics (id, category_id, author_id, title, next_post_number, last_post_number, reply_count, \
+         view_count, last_posted_at, last_poster_id, created_at, updated_at, kind) FROM STDIN",
+        topics.into_iter(),
+    )
+    .await?;
+    copy(
+        client,
+        "COPY posts (id, topic_id, post_number, author_id, body_md, body_html, created_at, updated_at, score) FROM STDIN",
+        posts.into_iter(),
+    )
+    .await?;
+    copy(
+        client,
+        "COPY questions (topic_id, state, accepted_post_id, answer_count, asked_at, first_answer_at, accepted_at, \
+         created_at, updated_at) FROM STDIN",
+        rows.into_iter(),
+    )
+    .await?;
+    copy(
+        client,
+        "COPY question_products (topic_id, product_id) FROM STDIN",
+        tags.into_iter(),
+    )
+    .await?;
+    progress.tick(plan.count);
+    // Owners: one member in twenty owns one or two products; half of them may be asked.
+    client
+        .batch_execute(&format!(
+            "INSERT INTO product_owners (user_id, product_id, ask_me)
+             SELECT u.id, {base} + 1 + (u.id % {n}), (u.id % 2 = 0) FROM users u WHERE u.id % 20 = 0 AND u.id > {users}
+             ON CONFLICT DO NOTHING;
+             INSERT INTO product_owners (user_id, product_id, ask_me)
+             SELECT u.id, {base} + 1 + ((u.id / 7) % {n}), false FROM users u WHERE u.id % 40 = 0 AND u.id > {users}
+             ON CONFLICT DO NOTHING;",
+            base = product_base,
+            n = SCALE_PRODUCTS.len(),
+            users = plan.user_base,
+        ))
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(post_id - plan.post_base)
 }

@@ -168,10 +168,8 @@ pub async fn page_cache(
     }
 
     let res = next.call(req).await?;
-    let small =
-        matches!(res.response().body().size(), actix_web::body::BodySize::Sized(n) if n as usize <= MAX_BODY);
-    let cacheable = small
-        && res.status() == StatusCode::OK
+    // Pages arrive streamed or whole; either way the page was rendered in full before it is sent.
+    let cacheable = res.status() == StatusCode::OK
         && !res.headers().contains_key(header::SET_COOKIE)
         && res
             .headers()
@@ -186,7 +184,12 @@ pub async fn page_cache(
     let body = actix_web::body::to_bytes(body)
         .await
         .map_err(|e| actix_web::error::ErrorInternalServerError(e.into()))?;
-
+    if body.len() > MAX_BODY {
+        return Ok(ServiceResponse::new(
+            req,
+            head.set_body(body).map_into_boxed_body(),
+        ));
+    }
     let headers: Headers = head
         .headers()
         .iter()

@@ -336,24 +336,35 @@ pub async fn list_questions(
     };
     let visible = crate::forums::visible_category_ids(hearth, viewer);
     let oldest_first = query.filter == QuestionFilter::Unanswered;
+    // Literal conditions (from the enum, never from input) let the planner pick the matching partial index.
     let state = match query.filter {
-        QuestionFilter::All => None,
-        QuestionFilter::Unanswered => Some("open"),
-        QuestionFilter::Answered => Some("answered"),
-        QuestionFilter::Accepted => Some("accepted"),
+        QuestionFilter::All => "",
+        QuestionFilter::Unanswered => " AND q.state = 'open'",
+        QuestionFilter::Answered => " AND q.state = 'answered'",
+        QuestionFilter::Accepted => " AND q.state = 'accepted'",
+    };
+    let mine_filter = if mine.is_some() {
+        " AND t.author_id = $2"
+    } else {
+        " AND $2::bigint IS NULL"
+    };
+    let product_filter = if product.is_some() {
+        " AND EXISTS (SELECT 1 FROM question_products qp WHERE qp.topic_id = q.topic_id AND qp.product_id = $3)"
+    } else {
+        " AND $3::bigint IS NULL"
     };
     let (keyset, order) = if oldest_first {
-        ("(q.asked_at, q.topic_id) > ($5, $6)", "q.asked_at, q.topic_id")
+        ("(q.asked_at, q.topic_id) > ($4, $5)", "q.asked_at, q.topic_id")
     } else {
         (
-            "(q.asked_at, q.topic_id) < ($5, $6)",
+            "(q.asked_at, q.topic_id) < ($4, $5)",
             "q.asked_at DESC, q.topic_id DESC",
         )
     };
     let keyset = if query.after.is_some() {
         keyset
     } else {
-        "$5::timestamptz IS NOT NULL AND $6::bigint IS NOT NULL"
+        "$4::timestamptz IS NOT NULL AND $5::bigint IS NOT NULL"
     };
     let sql = format!(
         "SELECT t.id, t.title, q.state, q.answer_count, t.view_count, q.asked_at, t.last_posted_at, t.author_id,
@@ -362,13 +373,10 @@ pub async fn list_questions(
          JOIN topics t ON t.id = q.topic_id
          JOIN users a ON a.id = t.author_id
          JOIN categories c ON c.id = t.category_id
-         WHERE t.status = 'published' AND t.category_id = ANY($1)
-           AND ($2::text IS NULL OR q.state = $2)
-           AND ($3::bigint IS NULL OR t.author_id = $3)
-           AND ($4::bigint IS NULL OR EXISTS (SELECT 1 FROM question_products qp WHERE qp.topic_id = q.topic_id AND qp.product_id = $4))
+         WHERE t.status = 'published' AND t.category_id = ANY($1){state}{mine_filter}{product_filter}
            AND {keyset}
          ORDER BY {order}
-         LIMIT $7"
+         LIMIT $6"
     );
     let cursor = query.after.unwrap_or(Cursor {
         at: Utc::now(),
@@ -377,7 +385,6 @@ pub async fn list_questions(
     let mut conn = db::conn(hearth.db()).await?;
     let mut items: Vec<QuestionSummary> = diesel::sql_query(sql)
         .bind::<Array<BigInt>, _>(&visible)
-        .bind::<Nullable<Text>, _>(state)
         .bind::<Nullable<BigInt>, _>(mine)
         .bind::<Nullable<BigInt>, _>(product)
         .bind::<Timestamptz, _>(cursor.at)
