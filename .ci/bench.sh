@@ -102,7 +102,7 @@ run "longest topic, page 1000 (signed in)" 64 "$base/t/$longest?page=1000" "Cook
 search_lua=target/bench-search.lua
 cat > "$search_lua" <<'LUA'
 local queries = { "battery+range", "brake+pads", "winter+commute", "firmware+update", "chain+noise", "tyre+pressure",
-  "display+bluetooth", "charger+cells", "\"torque+sensor\"", "saddle+-grips" }
+  "display+bluetooth", "charger+cells", "%22torque+sensor%22", "saddle+-grips" }
 local n = 0
 request = function()
   n = n + 1
@@ -124,6 +124,7 @@ request = function()
   return wrk.format("GET", "/api/v1/questions/similar?title=" .. titles[(n % #titles) + 1])
 end
 LUA
+run "similar questions, one connection" 1 "$base/api/v1/questions/similar?title=battery+range" "" "$similar_lua"
 run "similar questions (10 rotating titles)" 64 "$base/api/v1/questions/similar?title=battery+range" "" "$similar_lua"
 run "question page /q/$question, anonymous" 64 "$base/q/$question"
 run "question page, signed in (never cached)" 64 "$base/q/$question" "Cookie: $cookie"

@@ -122,6 +122,23 @@ async fn ask_answer_vote_accept_over_the_api() {
     assert_eq!(res.status(), StatusCode::OK);
     let owned: Value = res.json().await.unwrap();
     assert_eq!(owned["items"][0]["since"], "2024-05-01");
+    let profile: Value = reqwest::get(app.url("/api/v1/users/owner"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(profile["products"], json!(["lumen-x2"]));
+    let profile_html = reqwest::get(app.url("/u/owner"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        profile_html.contains("Lumen X2 (since May 2024)"),
+        "the profile shows what the member owns"
+    );
     let res = owner
         .put(app.url("/api/v1/me/products"))
         .json(&json!({"product_ids": [999999], "ask_me": true}))

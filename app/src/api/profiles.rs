@@ -15,6 +15,9 @@ pub struct ProfileInfo {
     pub roles: Vec<String>,
     pub partner_label: Option<String>,
     pub joined: String,
+    /// "I own …": product names, with since-when when given.
+    #[serde(default)]
+    pub owns: Vec<String>,
 }
 
 /// A member's public profile; `None` when there is no such member.
@@ -24,6 +27,18 @@ pub async fn get_profile(username: String) -> Result<Option<ProfileInfo>, AppErr
     let row = domain::accounts::find_by_username(&hearth, &username)
         .await
         .map_err(ssr::to_app_error)?;
+    let owns = match &row {
+        Some(row) => domain::qa::owned_by(&hearth, row.id)
+            .await
+            .map_err(ssr::to_app_error)?
+            .into_iter()
+            .map(|o| match o.since {
+                Some(since) => format!("{} (since {})", o.product.name, since.format("%B %Y")),
+                None => o.product.name,
+            })
+            .collect(),
+        None => Vec::new(),
+    };
     Ok(row.map(|row| {
         let profile = domain::accounts::Profile::from(&row);
         ProfileInfo {
@@ -33,6 +48,7 @@ pub async fn get_profile(username: String) -> Result<Option<ProfileInfo>, AppErr
             roles: profile.roles.names(),
             partner_label: profile.partner_label,
             joined: profile.created_at.format("%B %Y").to_string(),
+            owns,
         }
     }))
 }
@@ -57,6 +73,7 @@ pub async fn my_profile() -> Result<Option<(ProfileInfo, String, bool)>, AppErro
                 roles: profile.roles.names(),
                 partner_label: profile.partner_label,
                 joined: profile.created_at.format("%B %Y").to_string(),
+                owns: Vec::new(),
             },
             row.email.clone(),
             matches!(actor.auth, domain::accounts::AuthMethod::Session { .. }),

@@ -31,6 +31,14 @@ pub fn ProfilePage() -> impl IntoView {
                                     {p.partner_label.clone().map(|l| view! { <li class="badge badge-partner">"Partner · " {l}</li> })}
                                 </ul>
                                 {(!p.bio.is_empty()).then(|| view! { <p class="bio">{p.bio.clone()}</p> })}
+                                {(!p.owns.is_empty()).then(|| view! {
+                                    <section aria-labelledby="member-owns">
+                                        <h2 id="member-owns">"Owns"</h2>
+                                        <ul class="badges">
+                                            {p.owns.iter().map(|o| view! { <li class="badge">{o.clone()}</li> }).collect_view()}
+                                        </ul>
+                                    </section>
+                                })}
                                 <section aria-labelledby="member-topics">
                                     <h2 id="member-topics">"Topics"</h2>
                                     <Suspense fallback=|| ()>

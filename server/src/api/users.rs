@@ -24,6 +24,8 @@ pub struct ProfileResponse {
     pub trust_level: i32,
     pub club_tier: Option<String>,
     pub badges: Vec<String>,
+    /// Slugs of the products the member says they own.
+    pub products: Vec<String>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -40,6 +42,7 @@ impl From<Profile> for ProfileResponse {
             trust_level: 0,
             club_tier: None,
             badges: Vec::new(),
+            products: Vec::new(),
             created_at: p.created_at,
         }
     }
@@ -52,7 +55,13 @@ pub async fn profile(hearth: web::Data<Hearth>, username: web::Path<String>) -> 
     let row = accounts::find_by_username(&hearth, &username)
         .await?
         .ok_or(ApiError::Domain(domain::DomainError::NotFound("member")))?;
-    Ok(HttpResponse::Ok().json(ProfileResponse::from(Profile::from(&row))))
+    let mut profile = ProfileResponse::from(Profile::from(&row));
+    profile.products = domain::qa::owned_by(&hearth, row.id)
+        .await?
+        .into_iter()
+        .map(|o| o.product.slug)
+        .collect();
+    Ok(HttpResponse::Ok().json(profile))
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]

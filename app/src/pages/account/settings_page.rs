@@ -27,6 +27,7 @@ pub fn SettingsPage() -> impl IntoView {
         <PageTitle text="Settings"/>
         <div class="page narrow settings-page">
             <h1>"Settings"</h1>
+            <p><a href="/settings/products">"Products I own"</a>" · "<a href="/notifications">"Notifications"</a></p>
             {saved.map(|what| {
                 let text = match what.as_str() {
                     "profile" => "Your profile is saved.",

@@ -309,13 +309,21 @@ pub struct PostView {
     pub quote_body_md: Option<String>,
 }
 
-pub(crate) const POST_SELECT: &str = "
+/// The columns of [`PostView`] for the posts of `source` (a table or a bounded subquery), aliased `p`. Callers
+/// pass a subquery that already picked the few posts wanted (with a `LIMIT`): the planner then joins authors by
+/// key instead of hashing every member, whatever it guesses about the topic's size.
+pub(crate) fn post_select(source: &str) -> String {
+    format!("{POST_COLUMNS} FROM {source} p {POST_JOINS}")
+}
+
+const POST_COLUMNS: &str = "
 SELECT p.id, p.topic_id, p.post_number, p.author_id, u.username AS author_username,
        u.display_name AS author_display_name, u.roles AS author_roles, u.partner_label AS author_partner_label,
        (cm.user_id IS NOT NULL) AS author_club,
        p.body_html, p.status, p.held_reason, p.edit_count, p.edited_at, p.created_at, p.quote_post_id, p.score,
-       q.post_number AS quote_post_number, qu.username AS quote_username, left(q.body_md, 600) AS quote_body_md
-FROM posts p
+       q.post_number AS quote_post_number, qu.username AS quote_username, left(q.body_md, 600) AS quote_body_md";
+
+const POST_JOINS: &str = "
 JOIN users u ON u.id = p.author_id
 LEFT JOIN club_members cm ON cm.user_id = p.author_id
 LEFT JOIN posts q ON q.id = p.quote_post_id AND q.status = 'published'
@@ -418,10 +426,14 @@ pub(crate) async fn posts_between(
     after: i32,
     up_to: i32,
 ) -> DomainResult<Vec<PostView>> {
+    // Numbers are unique in a topic: the window holds at most `up_to - after` posts.
     let sql = format!(
-        "{POST_SELECT} WHERE p.topic_id = $1 AND p.post_number > $2 AND p.post_number <= $3
-           AND (p.status = 'published' OR (p.status <> 'deleted' AND (p.author_id = $4 OR $5)))
-         ORDER BY p.post_number"
+        "{} ORDER BY p.post_number",
+        post_select(
+            "(SELECT * FROM posts WHERE topic_id = $1 AND post_number > $2 AND post_number <= $3
+                AND (status = 'published' OR (status <> 'deleted' AND (author_id = $4 OR $5)))
+              ORDER BY post_number LIMIT $3 - $2)"
+        )
     );
     Ok(diesel::sql_query(sql)
         .bind::<BigInt, _>(topic_id.0)

@@ -435,8 +435,46 @@ impl Similar {
     }
 }
 
-/// Questions and topics whose titles resemble `title`: trigram similarity (typos, partial words) or every
-/// word present in any order (full text), best first. Only what the viewer may see.
+/// Most words of a title the full-text pass combines.
+const MAX_WORDS: usize = 6;
+/// Full-text matches ranked per request (the best of them are suggested).
+const RANKED_CANDIDATES: i64 = 200;
+
+/// The first words of a title as `to_tsquery` operands (lexemes from `to_tsvector`, quoted).
+fn quoted_words(lexemes: &[String]) -> Vec<String> {
+    lexemes
+        .iter()
+        .take(MAX_WORDS)
+        .map(|l| format!("'{}'", l.replace('\\', "").replace('\'', "''")))
+        .collect()
+}
+
+/// A `to_tsquery` text matching titles that hold every word, or every word but one when there are three or
+/// more: "battery range winter" → `('batteri' & 'rang') | ('batteri' & 'winter') | ('rang' & 'winter')`.
+fn relaxed_query(words: &[String]) -> Option<String> {
+    match words.len() {
+        0 => None,
+        1 | 2 => Some(words.join(" & ")),
+        n => Some(
+            (0..n)
+                .map(|skip| {
+                    let kept: Vec<&str> = words
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| *i != skip)
+                        .map(|(_, w)| w.as_str())
+                        .collect();
+                    format!("({})", kept.join(" & "))
+                })
+                .collect::<Vec<_>>()
+                .join(" | "),
+        ),
+    }
+}
+
+/// Questions and topics whose titles resemble `title`, best first, only what the viewer may see. First by
+/// full text — every word (or all but one) in any order, through the GIN index, ranked over a bounded set of
+/// candidates; only when that finds nothing, by trigram similarity (typos, partial words), which is slower.
 pub async fn similar(
     hearth: &Hearth,
     viewer: &Viewer,
@@ -450,21 +488,58 @@ pub async fn similar(
     if title.chars().count() > 200 {
         return Err(DomainError::invalid("title", "must be at most 200 characters"));
     }
+    let limit = limit.clamp(1, 20);
     let visible = crate::forums::visible_category_ids(hearth, viewer);
     let mut conn = db::conn(hearth.db()).await?;
+    #[derive(QueryableByName)]
+    struct Lexemes {
+        #[diesel(sql_type = Array<Text>)]
+        lexemes: Vec<String>,
+    }
+    let words: Lexemes = diesel::sql_query(
+        "SELECT COALESCE(array_agg(l.lexeme ORDER BY l.pos), '{}') AS lexemes
+         FROM (SELECT lexeme, min(p) AS pos
+               FROM unnest(to_tsvector('english', $1)) AS v(lexeme, positions, weights), unnest(positions) AS p
+               GROUP BY lexeme) l",
+    )
+    .bind::<Text, _>(&title)
+    .get_result(&mut conn)
+    .await?;
+    let words = quoted_words(&words.lexemes);
+    if let Some(query) = relaxed_query(&words) {
+        let found: Vec<Similar> = diesel::sql_query(
+            "SELECT t.id, t.kind, t.title, q.state, t.reply_count,
+                    ts_rank(t.search, to_tsquery('english', $4))::real AS rank
+             FROM (SELECT id FROM topics
+                   WHERE search @@ to_tsquery('english', $1) AND status = 'published' AND category_id = ANY($2)
+                   LIMIT $5) c
+             JOIN topics t ON t.id = c.id
+             LEFT JOIN questions q ON q.topic_id = t.id
+             ORDER BY rank DESC, t.id DESC
+             LIMIT $3",
+        )
+        .bind::<Text, _>(&query)
+        .bind::<Array<BigInt>, _>(&visible)
+        .bind::<BigInt, _>(limit)
+        .bind::<Text, _>(words.join(" | "))
+        .bind::<BigInt, _>(RANKED_CANDIDATES)
+        .load(&mut conn)
+        .await?;
+        if !found.is_empty() {
+            return Ok(found);
+        }
+    }
     Ok(diesel::sql_query(
-        "SELECT t.id, t.kind, t.title, q.state, t.reply_count,
-                greatest(similarity(t.title, $1), ts_rank(t.search, websearch_to_tsquery('english', $1)))::real AS rank
+        "SELECT t.id, t.kind, t.title, q.state, t.reply_count, similarity(t.title, $1)::real AS rank
          FROM topics t
          LEFT JOIN questions q ON q.topic_id = t.id
-         WHERE t.status = 'published' AND t.category_id = ANY($2)
-           AND (t.title % $1 OR t.search @@ websearch_to_tsquery('english', $1))
+         WHERE t.status = 'published' AND t.category_id = ANY($2) AND t.title % $1
          ORDER BY rank DESC, t.id DESC
          LIMIT $3",
     )
     .bind::<Text, _>(&title)
     .bind::<Array<BigInt>, _>(&visible)
-    .bind::<BigInt, _>(limit.clamp(1, 20))
+    .bind::<BigInt, _>(limit)
     .load(&mut conn)
     .await?)
 }
@@ -591,12 +666,14 @@ pub async fn question_page(
         "SELECT x.*, v.value AS my_vote,
                 EXISTS (SELECT 1 FROM question_products qp JOIN product_owners po ON po.product_id = qp.product_id
                         WHERE qp.topic_id = x.topic_id AND po.user_id = x.author_id) AS owner
-         FROM ({} WHERE p.topic_id = $1 AND p.post_number > 1
-                 AND (p.status = 'published' OR (p.status <> 'deleted' AND (p.author_id = $2 OR $3)))) x
+         FROM ({}) x
          LEFT JOIN answer_votes v ON v.post_id = x.id AND v.user_id = $2
-         ORDER BY (x.id = $4) DESC, x.score DESC, x.post_number
-         LIMIT $5",
-        crate::forums::views::POST_SELECT
+         ORDER BY (x.id = $4) DESC, x.score DESC, x.post_number",
+        crate::forums::views::post_select(
+            "(SELECT * FROM posts WHERE topic_id = $1 AND post_number > 1
+                AND (status = 'published' OR (status <> 'deleted' AND (author_id = $2 OR $3)))
+              ORDER BY (id = $4) DESC, score DESC, post_number LIMIT $5)"
+        )
     );
     let rows: Vec<AnswerRow> = diesel::sql_query(sql)
         .bind::<BigInt, _>(topic_id.0)
@@ -647,4 +724,23 @@ pub async fn question_page(
         answers,
         can_accept,
     })
+}
+
+#[cfg(test)]
+mod query_tests {
+    use super::*;
+
+    #[test]
+    fn relaxed_queries_keep_all_words_or_all_but_one() {
+        let words = quoted_words(&["batteri".into(), "rang".into(), "winter".into()]);
+        assert_eq!(
+            relaxed_query(&words).unwrap(),
+            "('rang' & 'winter') | ('batteri' & 'winter') | ('batteri' & 'rang')"
+        );
+        assert_eq!(relaxed_query(&quoted_words(&["x2".into()])).unwrap(), "'x2'");
+        assert_eq!(relaxed_query(&[]), None);
+        // Quotes and backslashes cannot break out of an operand.
+        assert_eq!(quoted_words(&["it's\\".into()]), vec!["'it''s'".to_owned()]);
+        assert_eq!(quoted_words(&vec!["w".to_owned(); 10]).len(), MAX_WORDS);
+    }
 }
