@@ -109,7 +109,8 @@ request = function()
   return wrk.format("GET", "/search?q=" .. queries[(n % #queries) + 1])
 end
 LUA
-run "search (10 rotating queries)" 64 "$base/search?q=battery" "" "$search_lua"
+run "search (10 rotating queries), anonymous" 64 "$base/search?q=battery" "" "$search_lua"
+run "search, signed in (never cached)" 64 "$base/search?q=battery" "Cookie: $cookie" "$search_lua"
 run "API: GET /api/v1/topics/$typical" 64 "$base/api/v1/topics/$typical"
 
 echo "== Q&A, 64 connections ($questions_total questions; budgets: similar p50 <= 30 ms, question page p50 <= 10 ms)"
