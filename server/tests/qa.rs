@@ -367,6 +367,15 @@ async fn ask_answer_vote_accept_over_the_api() {
     assert!(html.contains("Anybody experience with X2 winter range?"));
     assert!(html.contains("Accepted answer") && html.contains("Owner"));
     assert!(html.contains("Thanks, that helps!"));
+    // Its forum address leads to the question page.
+    let res = anon
+        .get(app.url(&format!("/t/{qid}")))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FOUND);
+    assert_eq!(res.headers()["location"], format!("/q/{qid}"));
     let list_html = anon
         .get(app.url("/questions?filter=accepted"))
         .send()

@@ -81,6 +81,8 @@ pub struct PostInfo {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TopicView {
     pub id: i64,
+    /// `discussion` or `question`.
+    pub kind: String,
     pub title: String,
     pub status: String,
     pub held_reason: Option<String>,
@@ -393,6 +395,7 @@ pub async fn topic_page(id: i64, page: i32) -> Result<TopicView, AppError> {
     let t = loaded.topic;
     Ok(TopicView {
         id: t.id,
+        kind: t.kind.clone(),
         title: t.title,
         status: t.status.clone(),
         held_reason: t.held_reason,

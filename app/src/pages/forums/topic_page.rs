@@ -188,6 +188,13 @@ pub fn TopicPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
+                    Ok(topic) if topic.kind == "question" => {
+                        // Questions have their own page (answers sorted by votes, acceptance).
+                        let target = format!("/q/{}", topic.id);
+                        #[cfg(feature = "ssr")]
+                        crate::ssr::redirect_page(&target);
+                        view! { <p class="page narrow"><a href=target>"Go to the question"</a></p> }.into_any()
+                    }
                     Ok(topic) => {
                         let title = if topic.page > 1 { format!("{} (page {})", topic.title, topic.page) } else { topic.title.clone() };
                         view! {

@@ -260,6 +260,9 @@ pub struct TopicDetail {
     pub watching: bool,
     #[diesel(sql_type = Nullable<Integer>)]
     pub last_read_number: Option<i32>,
+    /// `discussion` or `question` (questions have their own page, `/q/{id}`).
+    #[diesel(sql_type = Text)]
+    pub kind: String,
 }
 
 /// A post as the topic page shows it.
@@ -351,7 +354,8 @@ pub(crate) async fn topic_detail(
                 t.pinned_at IS NOT NULL AS pinned, t.locked_at IS NOT NULL AS locked, t.reply_count, t.view_count,
                                 t.last_post_number, t.next_post_number - 1 AS highest_post_number, t.created_at, t.last_posted_at,
                 EXISTS (SELECT 1 FROM topic_watches w WHERE w.topic_id = t.id AND w.user_id = $2) AS watching,
-                (SELECT r.last_read_number FROM topic_reads r WHERE r.topic_id = t.id AND r.user_id = $2) AS last_read_number
+                (SELECT r.last_read_number FROM topic_reads r WHERE r.topic_id = t.id AND r.user_id = $2) AS last_read_number,
+                t.kind
          FROM topics t JOIN users a ON a.id = t.author_id
          WHERE t.id = $1",
     )
