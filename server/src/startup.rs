@@ -151,6 +151,14 @@ impl Application {
     }
 }
 
+/// The page routes, generated once per process. Generating them suppresses resource loading in the whole
+/// process for a moment (leptos-rs/leptos#4773): a page that starts rendering meanwhile never finishes. One
+/// server per process never meets that, but tests start many apps in one process while others serve.
+fn route_list() -> Vec<leptos_actix::ActixRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_actix::ActixRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
+}
+
 fn http_server(
     config: Config,
     hearth: Hearth,
@@ -158,7 +166,7 @@ fn http_server(
     addr: std::net::SocketAddr,
 ) -> Result<Server, StartupError> {
     let options = leptos_options(&config, addr);
-    let routes = generate_route_list(app::App);
+    let routes = route_list();
     let pkg_dir = config.site_root.join("pkg");
     let workers = config.http_workers;
     let config = web::Data::new(config);
