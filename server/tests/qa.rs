@@ -100,12 +100,7 @@ async fn ask_answer_vote_accept_over_the_api() {
     )
     .await;
     let bike_id = bike["id"].as_i64().unwrap();
-    let products: Value = reqwest::get(app.url("/api/v1/products"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let products: Value = app.get_json(&app.client(), "/api/v1/products").await;
     assert_eq!(products["items"][0]["slug"], "lumen-x2");
     assert_eq!(products["items"][0]["versions"], json!(["2026"]));
 
@@ -122,12 +117,7 @@ async fn ask_answer_vote_accept_over_the_api() {
     assert_eq!(res.status(), StatusCode::OK);
     let owned: Value = res.json().await.unwrap();
     assert_eq!(owned["items"][0]["since"], "2024-05-01");
-    let profile: Value = reqwest::get(app.url("/api/v1/users/owner"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let profile: Value = app.get_json(&app.client(), "/api/v1/users/owner").await;
     assert_eq!(profile["products"], json!(["lumen-x2"]));
     let profile_html = reqwest::get(app.url("/u/owner"))
         .await
@@ -187,27 +177,15 @@ async fn ask_answer_vote_accept_over_the_api() {
     assert_eq!(q["answers"], json!([]));
 
     // The owner was invited (in-app).
-    let notes: Value = owner
-        .get(app.url("/api/v1/notifications"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let notes: Value = app.get_json(&owner, "/api/v1/notifications").await;
     assert_eq!(notes["items"][0]["kind"], "qa.invite", "{notes}");
     assert_eq!(notes["items"][0]["url"], format!("/q/{qid}"));
     assert_eq!(notes["unread"], 1);
 
     // Similar: different word order finds it.
-    let similar: Value = anon
-        .get(app.url("/api/v1/questions/similar?title=winter%20range%20X2"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let similar: Value = app
+        .get_json(&anon, "/api/v1/questions/similar?title=winter%20range%20X2")
+        .await;
     assert_eq!(similar["items"][0]["id"], qid, "{similar}");
     assert_eq!(similar["items"][0]["url"], format!("/q/{qid}"));
 
@@ -260,14 +238,7 @@ async fn ask_answer_vote_accept_over_the_api() {
     let (status, _, body) =
         error_code(asker.post(&url).json(&json!({"value": 5})).send().await.unwrap()).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-    let page: Value = asker
-        .get(app.url(&format!("/api/v1/questions/{qid}")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page: Value = app.get_json(&asker, &format!("/api/v1/questions/{qid}")).await;
     assert_eq!(page["answers"][0]["score"], 21, "{page}");
     assert_eq!(page["answers"][0]["my_vote"], 1);
     assert_eq!(page["answers"][0]["owner"], true);
@@ -280,14 +251,7 @@ async fn ask_answer_vote_accept_over_the_api() {
     assert_eq!(status, StatusCode::FORBIDDEN);
     let res = asker.post(&accept).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
-    let page: Value = anon
-        .get(app.url(&format!("/api/v1/questions/{qid}")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page: Value = app.get_json(&anon, &format!("/api/v1/questions/{qid}")).await;
     assert_eq!(page["state"], "accepted");
     assert_eq!(page["answers"][0]["accepted"], true);
     assert_eq!(page["accepted_answer_id"], aid);
@@ -295,10 +259,10 @@ async fn ask_answer_vote_accept_over_the_api() {
 
     // Filters.
     let list = |filter: &'static str| {
-        let anon = anon.clone();
-        let url = app.url(&format!("/api/v1/questions?filter={filter}"));
+        let path = format!("/api/v1/questions?filter={filter}");
+        let (app, anon) = (&app, &anon);
         async move {
-            let body: Value = anon.get(url).send().await.unwrap().json().await.unwrap();
+            let body = app.get_json(anon, &path).await;
             body["items"]
                 .as_array()
                 .unwrap()
@@ -345,14 +309,7 @@ async fn ask_answer_vote_accept_over_the_api() {
         read["marked"].as_u64().unwrap() >= 2,
         "invite and acceptance: {read}"
     );
-    let notes: Value = owner
-        .get(app.url("/api/v1/notifications"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let notes: Value = app.get_json(&owner, "/api/v1/notifications").await;
     assert_eq!(notes["unread"], 0);
 
     // The page renders the question with its marks.

@@ -104,6 +104,18 @@ impl TestApp {
             .unwrap()
     }
 
+    /// The JSON body of a GET (whatever the status: tests assert on what it says).
+    pub async fn get_json(&self, client: &Client, path: &str) -> Value {
+        client
+            .get(self.url(path))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
     pub async fn post_json(&self, client: &Client, path: &str, body: Value) -> Response {
         client.post(self.url(path)).json(&body).send().await.unwrap()
     }
