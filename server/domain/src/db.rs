@@ -127,3 +127,51 @@ diesel::define_sql_function! {
     /// SQL `lower(text)`; matches the `lower(…)` unique indexes.
     fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
 }
+
+/// A raw SQL query that PostgreSQL prepares once per connection and then reuses (diesel never caches
+/// `sql_query` statements, so each run would be parsed and planned again — on a busy page that planning costs
+/// more than running the query). Only for fixed SQL texts with `$n` binds, never for SQL built from input.
+#[derive(Debug, Clone)]
+pub struct Prepared<Q>(Q);
+
+/// Starts a [`Prepared`] query; bind its parameters with [`Prepared::bind`].
+pub fn prepared_sql<'f>(
+    sql: impl Into<String>,
+) -> Prepared<diesel::query_builder::BoxedSqlQuery<'f, diesel::pg::Pg, diesel::query_builder::SqlQuery>> {
+    Prepared(diesel::sql_query(sql).into_boxed())
+}
+
+impl<'f> Prepared<diesel::query_builder::BoxedSqlQuery<'f, diesel::pg::Pg, diesel::query_builder::SqlQuery>> {
+    pub fn bind<ST, V>(self, value: V) -> Self
+    where
+        diesel::pg::Pg: diesel::sql_types::HasSqlType<ST>,
+        V: diesel::serialize::ToSql<ST, diesel::pg::Pg> + Send + 'f,
+        ST: Send + 'f,
+    {
+        Prepared(self.0.bind::<ST, V>(value))
+    }
+}
+
+impl<Q: diesel::query_builder::QueryFragment<diesel::pg::Pg>>
+    diesel::query_builder::QueryFragment<diesel::pg::Pg> for Prepared<Q>
+{
+    fn walk_ast<'b>(
+        &'b self,
+        pass: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
+    ) -> diesel::QueryResult<()> {
+        self.0.walk_ast(pass)
+    }
+
+    fn is_safe_to_cache_prepared(&self, _backend: &diesel::pg::Pg) -> diesel::QueryResult<bool> {
+        Ok(true)
+    }
+}
+
+impl<Q> diesel::query_builder::QueryId for Prepared<Q> {
+    type QueryId = ();
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl<Q: diesel::query_builder::Query> diesel::query_builder::Query for Prepared<Q> {
+    type SqlType = Q::SqlType;
+}

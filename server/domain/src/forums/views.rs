@@ -190,7 +190,7 @@ pub async fn list_topics(
         at: Utc::now(),
         id: 0,
     });
-    let mut items: Vec<TopicSummary> = diesel::sql_query(sql)
+    let mut items: Vec<TopicSummary> = db::prepared_sql(sql)
         .bind::<Nullable<BigInt>, _>(viewer_id)
         .bind::<Array<BigInt>, _>(&visible)
         .bind::<BigInt, _>(scope_id)
@@ -211,7 +211,7 @@ pub async fn list_topics(
                 "{SUMMARY_SELECT} WHERE t.status = 'published' AND t.category_id = $2 AND t.pinned_at IS NOT NULL \
                  ORDER BY t.pinned_at DESC LIMIT 10"
             );
-            diesel::sql_query(sql)
+            db::prepared_sql(sql)
                 .bind::<Nullable<BigInt>, _>(viewer_id)
                 .bind::<BigInt, _>(category.0)
                 .load(&mut conn)
@@ -349,7 +349,7 @@ pub(crate) async fn topic_detail(
     viewer: &Viewer,
     topic_id: TopicId,
 ) -> DomainResult<(TopicDetail, Category)> {
-    let detail: Option<TopicDetail> = diesel::sql_query(
+    let detail: Option<TopicDetail> = db::prepared_sql(
         "SELECT t.id, t.title, t.status, t.held_reason, t.category_id, t.author_id, a.username AS author_username,
                 t.pinned_at IS NOT NULL AS pinned, t.locked_at IS NOT NULL AS locked, t.reply_count, t.view_count,
                                 t.last_post_number, t.next_post_number - 1 AS highest_post_number, t.created_at, t.last_posted_at,
@@ -439,7 +439,7 @@ pub(crate) async fn posts_between(
               ORDER BY post_number LIMIT $3 - $2)"
         )
     );
-    Ok(diesel::sql_query(sql)
+    Ok(db::prepared_sql(sql)
         .bind::<BigInt, _>(topic_id.0)
         .bind::<Integer, _>(after)
         .bind::<Integer, _>(up_to)

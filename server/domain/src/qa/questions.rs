@@ -383,7 +383,7 @@ pub async fn list_questions(
         id: 0,
     });
     let mut conn = db::conn(hearth.db()).await?;
-    let mut items: Vec<QuestionSummary> = diesel::sql_query(sql)
+    let mut items: Vec<QuestionSummary> = db::prepared_sql(sql)
         .bind::<Array<BigInt>, _>(&visible)
         .bind::<Nullable<BigInt>, _>(mine)
         .bind::<Nullable<BigInt>, _>(product)
@@ -642,7 +642,7 @@ pub async fn question_page(
         #[diesel(sql_type = Text)]
         name: String,
     }
-    let products: Vec<ProductRow> = diesel::sql_query(
+    let products: Vec<ProductRow> = db::prepared_sql(
         "SELECT p.id, p.slug, p.name FROM question_products qp JOIN products p ON p.id = qp.product_id
          WHERE qp.topic_id = $1 ORDER BY p.name",
     )
@@ -675,7 +675,7 @@ pub async fn question_page(
               ORDER BY (id = $4) DESC, score DESC, post_number LIMIT $5)"
         )
     );
-    let rows: Vec<AnswerRow> = diesel::sql_query(sql)
+    let rows: Vec<AnswerRow> = db::prepared_sql(sql)
         .bind::<BigInt, _>(topic_id.0)
         .bind::<BigInt, _>(viewer.user_id.map(|u| u.0).unwrap_or(0))
         .bind::<Bool, _>(viewer.manages_topics())
@@ -687,7 +687,7 @@ pub async fn question_page(
     let comments: Vec<CommentView> = if ids.is_empty() {
         Vec::new()
     } else {
-        diesel::sql_query(
+        db::prepared_sql(
             "SELECT c.id, c.post_id, u.username AS author_username, c.body_html, c.created_at
              FROM answer_comments c JOIN users u ON u.id = c.author_id
              WHERE c.post_id = ANY($1) AND c.status = 'published'
