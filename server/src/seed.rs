@@ -340,7 +340,7 @@ async fn seed_qa(hearth: &Hearth, actors: &HashMap<&str, Actor>) -> DomainResult
         products,
         category_id: None,
     };
-    let (charging, _) = qa::ask(
+    let charging = qa::ask(
         hearth,
         &actors["jordan_commutes"],
         &ask(

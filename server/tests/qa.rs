@@ -212,6 +212,27 @@ async fn ask_answer_vote_accept_over_the_api() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(body["error"]["fields"]["body"].is_string());
 
+    // A discussion is not a question: it takes replies, not answers.
+    let discussion = created(
+        app.post_json(
+            &asker,
+            "/api/v1/topics",
+            json!({"category_id": qa_category["id"], "title": "Just a discussion here", "body": "Chat."}),
+        )
+        .await,
+    )
+    .await;
+    let (status, _, _) = error_code(
+        app.post_json(
+            &owner,
+            &format!("/api/v1/questions/{}/answers", discussion["id"]),
+            json!({"body": "An answer?"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
     // Votes: 20 members at once all count; the asker voting 10 times at once counts once; not your own.
     let mut voters = Vec::new();
     for i in 0..20u8 {

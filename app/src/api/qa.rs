@@ -322,7 +322,7 @@ pub async fn ask(question: AskForm) -> Result<(), AppError> {
         .map(i64::to_string)
         .collect::<Vec<_>>()
         .join(",");
-    let (id, _) = domain::qa::ask(&hearth, &actor, &input).await.map_err(|e| {
+    let id = domain::qa::ask(&hearth, &actor, &input).await.map_err(|e| {
         ssr::to_app_error(e).with_values(&[
             ("title", &input.title),
             ("body", &input.body),
@@ -401,13 +401,9 @@ pub async fn question(id: i64) -> Result<QuestionView, AppError> {
 pub async fn answer(question_id: i64, body: String) -> Result<(), AppError> {
     let hearth = ssr::hearth()?;
     let actor = ssr::require_actor()?;
-    let input = domain::forums::ReplyInput {
-        body,
-        quote_post_id: None,
-    };
-    let post = domain::forums::reply(&hearth, &actor, domain::ids::TopicId(question_id), &input)
+    let post = domain::qa::answer(&hearth, &actor, domain::ids::TopicId(question_id), &body)
         .await
-        .map_err(|e| ssr::to_app_error(e).with_values(&[("body", &input.body)]))?;
+        .map_err(|e| ssr::to_app_error(e).with_values(&[("body", &body)]))?;
     leptos_actix::redirect(&format!("/q/{question_id}#post-{}", post.post_number));
     Ok(())
 }

@@ -422,7 +422,7 @@ pub async fn ask(
         products: body.products.clone(),
         category_id: body.category_id,
     };
-    let (id, _) = qa::ask(&hearth, actor, &input).await?;
+    let id = qa::ask(&hearth, actor, &input).await?;
     let page = qa::question_page(&hearth, &Viewer::of(Some(actor)), id).await?;
     Ok(HttpResponse::Created().json(question_response(page)))
 }
@@ -460,13 +460,7 @@ pub async fn answer(
     body: web::Json<AnswerRequest>,
 ) -> ApiResult<HttpResponse> {
     let actor = caller.actor()?;
-    // Only questions take answers here (a discussion's replies go to /topics/{id}/posts).
-    qa::question_page(&hearth, &Viewer::of(Some(actor)), TopicId(*id)).await?;
-    let input = domain::forums::ReplyInput {
-        body: body.body.clone(),
-        quote_post_id: None,
-    };
-    let post = domain::forums::reply(&hearth, actor, TopicId(*id), &input).await?;
+    let post = qa::answer(&hearth, actor, TopicId(*id), &body.body).await?;
     let mut response = super::forums::post_row(post, actor);
     response.url = format!("/q/{}#post-{}", *id, response.id);
     Ok(HttpResponse::Created().json(response))

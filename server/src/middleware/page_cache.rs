@@ -122,9 +122,14 @@ fn fresh_nonce() -> String {
     domain::secrets::random_token(16)
 }
 
-/// The id of a topic page (`/t/42`), whose hits still count as views.
+/// The id of a topic or question page (`/t/42`, `/q/42`), whose hits still count as views.
 fn topic_id(path: &str) -> Option<i64> {
-    path.strip_prefix("/t/")?.split('/').next()?.parse().ok()
+    path.strip_prefix("/t/")
+        .or_else(|| path.strip_prefix("/q/"))?
+        .split('/')
+        .next()?
+        .parse()
+        .ok()
 }
 
 pub async fn page_cache(
@@ -238,6 +243,7 @@ mod tests {
     fn topic_pages_are_recognised() {
         assert_eq!(topic_id("/t/42"), Some(42));
         assert_eq!(topic_id("/t/42/"), Some(42));
+        assert_eq!(topic_id("/q/7"), Some(7));
         assert_eq!(topic_id("/t/x"), None);
         assert_eq!(topic_id("/latest"), None);
     }

@@ -130,11 +130,14 @@ pub fn QuestionPage() -> impl IntoView {
     let id =
         use_params_map().with_untracked(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
     let answer_error = use_query_map().with_untracked(url_error::<Answer>);
+    // A refused vote or acceptance (rate limit, permissions) comes back in the URL like a form error.
+    let action_error = use_query_map()
+        .with_untracked(|q| url_error::<VoteAnswer>(q).or_else(|| url_error::<AcceptAnswer>(q)));
     let data = Resource::new_blocking(move || id, question);
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || {
-                let answer_error = answer_error.clone();
+                let (answer_error, action_error) = (answer_error.clone(), action_error.clone());
                 Suspend::new(async move {
                 match data.await {
                     Ok(q) => view! {
@@ -155,6 +158,7 @@ pub fn QuestionPage() -> impl IntoView {
                                     " · asked " {q.asked.clone()} " · " {crate::pages::count(q.views, "view", "views")}
                                 </p>
                             </header>
+                            <FormErrors error=Signal::stored(action_error.clone())/>
                             <article class="post question-body" aria-label="The question">
                                 <PostBody post=q.body.clone()/>
                             </article>

@@ -158,11 +158,6 @@ pub async fn refresh_categories_if_stale(hearth: &Hearth) -> DomainResult<()> {
 }
 
 /// The ids of the categories a viewer may see (from the cache).
-pub fn visible_category_ids(hearth: &Hearth, viewer: &Viewer) -> Vec<i64> {
-    visible_ids(hearth, viewer)
-}
-
-/// The ids of the categories a viewer may see.
 pub(crate) fn visible_ids(hearth: &Hearth, viewer: &Viewer) -> Vec<i64> {
     cached(hearth)
         .iter()

@@ -76,21 +76,8 @@ pub(crate) async fn render_body(conn: &mut AsyncPgConnection, body: &MarkdownBod
     Ok(markdown::render_with_mentions(body.as_str(), &known))
 }
 
-/// Renders Markdown for storing, linking the `@mentions` of members who exist.
-pub(crate) async fn render_markdown(
-    conn: &mut AsyncPgConnection,
-    body: &MarkdownBody,
-) -> DomainResult<String> {
-    render_body(conn, body).await
-}
-
-/// The posting pace of one member (topics, replies, answers and comments together).
-pub(crate) async fn check_posting_pace(hearth: &Hearth, actor: &Actor) -> DomainResult<()> {
-    check_pace(hearth, actor).await
-}
-
 /// The team (staff, moderators, product, admins) posts announcements in bulk: no pace limit for them.
-async fn check_pace(hearth: &Hearth, actor: &Actor) -> DomainResult<()> {
+pub(crate) async fn check_pace(hearth: &Hearth, actor: &Actor) -> DomainResult<()> {
     if !actor.roles.list().is_empty() {
         return Ok(());
     }

@@ -201,8 +201,8 @@ pub async fn comment(hearth: &Hearth, actor: &Actor, post: PostId, body: &str) -
             "This question is locked; it takes no new comments.",
         ));
     }
-    crate::forums::check_posting_pace(hearth, actor).await?;
-    let html = crate::forums::render_markdown(&mut conn, &body).await?;
+    crate::forums::check_pace(hearth, actor).await?;
+    let html = crate::forums::render_body(&mut conn, &body).await?;
     let id: i64 = diesel::insert_into(answer_comments::table)
         .values((
             answer_comments::post_id.eq(answer.post_id),

@@ -11,10 +11,10 @@ use serde::Serialize;
 
 use crate::accounts::Actor;
 use crate::forums::views::{Cursor, PostView, TopicDetail};
-use crate::forums::{Category, NewTopicInput, Viewer};
+use crate::forums::{Category, NewTopicInput, PostRow, ReplyInput, Viewer};
 use crate::ids::{PostId, ProductId, TopicId, UserId};
 use crate::notifications::{self, NewNotification};
-use crate::schema::{categories, products, question_products, questions};
+use crate::schema::{products, question_products, questions};
 use crate::{DomainError, DomainResult, Hearth, db};
 
 /// The slug of the category questions go to when the asker names none.
@@ -37,7 +37,7 @@ pub struct AskInput {
 
 /// Asks a question: a topic of kind `question` in the Q&A category (or the one named), with one to five
 /// products. Owners of those products who opted in are invited to answer.
-pub async fn ask(hearth: &Hearth, actor: &Actor, input: &AskInput) -> DomainResult<(TopicId, usize)> {
+pub async fn ask(hearth: &Hearth, actor: &Actor, input: &AskInput) -> DomainResult<TopicId> {
     let mut product_ids: Vec<i64> = input.products.clone();
     product_ids.sort_unstable();
     product_ids.dedup();
@@ -47,30 +47,25 @@ pub async fn ask(hearth: &Hearth, actor: &Actor, input: &AskInput) -> DomainResu
     let category_id = match input.category_id {
         Some(id) => id,
         None => {
-            let mut conn = db::conn(hearth.db()).await?;
-            categories::table
-                .filter(categories::slug.eq(DEFAULT_CATEGORY))
-                .select(categories::id)
-                .first::<crate::ids::CategoryId>(&mut conn)
+            crate::forums::category_by_slug(hearth, &Viewer::of(Some(actor)), DEFAULT_CATEGORY)
                 .await
-                .optional()?
-                .map(|c| c.0)
-                .ok_or_else(|| DomainError::invalid("category_id", "choose a category for the question"))?
+                .map_err(|_| DomainError::invalid("category_id", "choose a category for the question"))?
+                .id
+                .0
         }
     };
-    {
-        let mut conn = db::conn(hearth.db()).await?;
-        let known: i64 = products::table
-            .filter(products::id.eq_any(&product_ids))
-            .count()
-            .get_result(&mut conn)
-            .await?;
-        if known as usize != product_ids.len() {
-            return Err(DomainError::invalid(
-                "products",
-                "choose products from the catalogue",
-            ));
-        }
+    let mut conn = db::conn(hearth.db()).await?;
+    let known: i64 = products::table
+        .filter(products::id.eq_any(&product_ids))
+        .count()
+        .get_result(&mut conn)
+        .await?;
+    drop(conn);
+    if known as usize != product_ids.len() {
+        return Err(DomainError::invalid(
+            "products",
+            "choose products from the catalogue",
+        ));
     }
     let topic_input = NewTopicInput {
         category_id,
@@ -80,13 +75,25 @@ pub async fn ask(hearth: &Hearth, actor: &Actor, input: &AskInput) -> DomainResu
     let products: Vec<ProductId> = product_ids.into_iter().map(ProductId).collect();
     let (topic, _) =
         crate::forums::create_topic_of_kind(hearth, actor, &topic_input, Some(&products)).await?;
+    Ok(topic.id)
+}
+
+/// Answers a question (a reply to its topic; the forums' rules on visibility, locks and pace apply). Only
+/// questions take answers this way: a discussion's replies go through [`crate::forums::reply`].
+pub async fn answer(hearth: &Hearth, actor: &Actor, question: TopicId, body: &str) -> DomainResult<PostRow> {
     let mut conn = db::conn(hearth.db()).await?;
-    let invited: i64 = crate::schema::notifications::table
-        .filter(crate::schema::notifications::dedupe_key.eq(format!("qa.invite:{}", topic.id)))
-        .count()
+    let is_question: bool = diesel::select(diesel::dsl::exists(questions::table.find(question)))
         .get_result(&mut conn)
         .await?;
-    Ok((topic.id, invited as usize))
+    drop(conn);
+    if !is_question {
+        return Err(DomainError::NotFound("question"));
+    }
+    let input = ReplyInput {
+        body: body.to_owned(),
+        quote_post_id: None,
+    };
+    crate::forums::reply(hearth, actor, question, &input).await
 }
 
 /// Inside the transaction that creates a question topic: its row, its products, the invitations.
@@ -306,10 +313,12 @@ pub struct ListQuery {
     pub limit: i64,
 }
 
+/// The products of question `q`, as three parallel arrays (one lookup per listed question).
 const PRODUCTS_OF_Q: &str = "
-  COALESCE((SELECT array_agg(p.id ORDER BY p.name) FROM question_products qp JOIN products p ON p.id = qp.product_id WHERE qp.topic_id = q.topic_id), '{}') AS product_ids,
-  COALESCE((SELECT array_agg(p.slug ORDER BY p.name) FROM question_products qp JOIN products p ON p.id = qp.product_id WHERE qp.topic_id = q.topic_id), '{}') AS product_slugs,
-  COALESCE((SELECT array_agg(p.name ORDER BY p.name) FROM question_products qp JOIN products p ON p.id = qp.product_id WHERE qp.topic_id = q.topic_id), '{}') AS product_names";
+LEFT JOIN LATERAL (
+  SELECT array_agg(p.id ORDER BY p.name) AS ids, array_agg(p.slug ORDER BY p.name) AS slugs,
+         array_agg(p.name ORDER BY p.name) AS names
+  FROM question_products qp JOIN products p ON p.id = qp.product_id WHERE qp.topic_id = q.topic_id) pr ON true";
 
 /// Questions the viewer may see, newest first — or, for the unanswered queue, longest waiting first.
 /// Keyset-paginated on `(asked_at, id)`.
@@ -334,7 +343,7 @@ pub async fn list_questions(
         (true, Some(user)) => Some(user.0),
         (true, None) => return Err(DomainError::Unauthenticated),
     };
-    let visible = crate::forums::visible_category_ids(hearth, viewer);
+    let visible = crate::forums::visible_ids(hearth, viewer);
     let oldest_first = query.filter == QuestionFilter::Unanswered;
     // Literal conditions (from the enum, never from input) let the planner pick the matching partial index.
     let state = match query.filter {
@@ -368,11 +377,14 @@ pub async fn list_questions(
     };
     let sql = format!(
         "SELECT t.id, t.title, q.state, q.answer_count, t.view_count, q.asked_at, t.last_posted_at, t.author_id,
-                a.username AS author_username, c.slug AS category_slug, c.name AS category_name, {PRODUCTS_OF_Q}
+                a.username AS author_username, c.slug AS category_slug, c.name AS category_name,
+                COALESCE(pr.ids, '{{}}') AS product_ids, COALESCE(pr.slugs, '{{}}') AS product_slugs,
+                COALESCE(pr.names, '{{}}') AS product_names
          FROM questions q
          JOIN topics t ON t.id = q.topic_id
          JOIN users a ON a.id = t.author_id
          JOIN categories c ON c.id = t.category_id
+         {PRODUCTS_OF_Q}
          WHERE t.status = 'published' AND t.category_id = ANY($1){state}{mine_filter}{product_filter}
            AND {keyset}
          ORDER BY {order}
@@ -489,7 +501,7 @@ pub async fn similar(
         return Err(DomainError::invalid("title", "must be at most 200 characters"));
     }
     let limit = limit.clamp(1, 20);
-    let visible = crate::forums::visible_category_ids(hearth, viewer);
+    let visible = crate::forums::visible_ids(hearth, viewer);
     let mut conn = db::conn(hearth.db()).await?;
     #[derive(QueryableByName)]
     struct Lexemes {
