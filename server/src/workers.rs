@@ -1,6 +1,7 @@
-//! Background work of an instance: the mail outbox, the brand and category cache refresh and the view-count flush.
+//! Background work of an instance: the mail outbox, the brand and category cache refresh, the view-count flush
+//! and the ideas' trending scores.
 
-use domain::{Hearth, brand, forums, mail};
+use domain::{Hearth, brand, forums, ideas, mail};
 use std::time::Duration;
 use tokio::task::JoinHandle;
 
@@ -36,5 +37,17 @@ pub fn spawn(hearth: &Hearth, transport: mail::Transport) -> Vec<JoinHandle<()>>
             }
         })
     };
-    vec![mailer, refresher, views]
+    let trending = {
+        let hearth = hearth.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(ideas::TRENDING_REFRESH);
+            loop {
+                tick.tick().await;
+                if let Err(e) = ideas::refresh_trending(&hearth).await {
+                    tracing::warn!(error = %e, "trending scores not refreshed; retrying next round");
+                }
+            }
+        })
+    };
+    vec![mailer, refresher, views, trending]
 }

@@ -9,9 +9,11 @@
 pub mod accounts;
 pub mod audit;
 pub mod brand;
+pub mod club;
 pub mod db;
 pub mod error;
 pub mod forums;
+pub mod ideas;
 pub mod ids;
 pub mod kv;
 pub mod mail;

@@ -64,6 +64,18 @@ diesel::table! {
         user_id -> Int8,
         joined_at -> Timestamptz,
         created_at -> Timestamptz,
+        tier_id -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
+    club_tiers (id) {
+        id -> Int8,
+        slug -> Text,
+        name -> Text,
+        rank -> Int4,
+        min_reputation -> Int4,
+        created_at -> Timestamptz,
     }
 }
 
@@ -254,6 +266,61 @@ diesel::table! {
 }
 
 diesel::table! {
+    idea_followers (idea_id, user_id) {
+        idea_id -> Int8,
+        user_id -> Int8,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    idea_status_changes (id) {
+        id -> Int8,
+        idea_id -> Int8,
+        actor_id -> Nullable<Int8>,
+        from_status -> Text,
+        to_status -> Text,
+        merged_into_id -> Nullable<Int8>,
+        note_md -> Text,
+        note_html -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    idea_surveys (idea_id, user_id) {
+        idea_id -> Int8,
+        user_id -> Int8,
+        answer -> Nullable<Text>,
+        asked_at -> Timestamptz,
+        answered_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    idea_votes (idea_id, user_id) {
+        idea_id -> Int8,
+        user_id -> Int8,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    ideas (topic_id) {
+        topic_id -> Int8,
+        product_id -> Nullable<Int8>,
+        status -> Text,
+        merged_into_id -> Nullable<Int8>,
+        vote_count -> Int4,
+        trending -> Float8,
+        status_changed_at -> Timestamptz,
+        shipped_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     notifications (id) {
         id -> Int8,
         user_id -> Int8,
@@ -321,8 +388,18 @@ diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(audit_log -> users (actor_id));
 diesel::joinable!(category_watches -> categories (category_id));
 diesel::joinable!(category_watches -> users (user_id));
+diesel::joinable!(club_members -> club_tiers (tier_id));
 diesel::joinable!(club_members -> users (user_id));
 diesel::joinable!(email_tokens -> users (user_id));
+diesel::joinable!(idea_followers -> ideas (idea_id));
+diesel::joinable!(idea_followers -> users (user_id));
+diesel::joinable!(idea_status_changes -> users (actor_id));
+diesel::joinable!(idea_surveys -> ideas (idea_id));
+diesel::joinable!(idea_surveys -> users (user_id));
+diesel::joinable!(idea_votes -> ideas (idea_id));
+diesel::joinable!(idea_votes -> users (user_id));
+diesel::joinable!(ideas -> products (product_id));
+diesel::joinable!(ideas -> topics (topic_id));
 diesel::joinable!(notifications -> posts (post_id));
 diesel::joinable!(notifications -> topics (topic_id));
 diesel::joinable!(post_revisions -> posts (post_id));
@@ -351,7 +428,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     categories,
     category_watches,
     club_members,
+    club_tiers,
     email_tokens,
+    idea_followers,
+    idea_status_changes,
+    idea_surveys,
+    idea_votes,
+    ideas,
     mail_outbox,
     notifications,
     policy_versions,

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod brand;
 pub mod error;
 pub mod forums;
+pub mod ideas;
 pub mod openapi;
 pub mod policy;
 pub mod qa;
@@ -122,6 +123,20 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/answers/{id}/vote", web::post().to(qa::vote))
             .route("/answers/{id}/accept", web::post().to(qa::accept))
             .route("/answers/{id}/comments", web::post().to(qa::comment))
+            .route("/ideas", web::get().to(ideas::list))
+            .route("/ideas", web::post().to(ideas::submit))
+            .route("/ideas/export.csv", web::get().to(ideas::export))
+            .route("/ideas/shipped", web::get().to(ideas::shipped))
+            .route("/ideas/{id}", web::get().to(ideas::get))
+            .route("/ideas/{id}/vote", web::put().to(ideas::vote))
+            .route("/ideas/{id}/vote", web::delete().to(ideas::vote))
+            .route("/ideas/{id}/follow", web::put().to(ideas::follow))
+            .route("/ideas/{id}/follow", web::delete().to(ideas::follow))
+            .route("/ideas/{id}/comments", web::post().to(ideas::comment))
+            .route("/ideas/{id}/status", web::post().to(ideas::set_status))
+            .route("/ideas/{id}/merge", web::post().to(ideas::merge))
+            .route("/ideas/{id}/survey", web::post().to(ideas::survey))
+            .route("/club/tiers", web::get().to(ideas::tiers))
             .route("/notifications", web::get().to(qa::notifications))
             .route("/notifications/read", web::post().to(qa::mark_read))
             .default_service(web::to(not_found)),

@@ -4,7 +4,7 @@ use actix_web::HttpResponse;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 
-use super::{accounts, brand, error, forums, policy, qa, users};
+use super::{accounts, brand, error, forums, ideas, policy, qa, users};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -29,6 +29,8 @@ use super::{accounts, brand, error, forums, policy, qa, users};
         qa::list_products, qa::create_product, qa::my_products, qa::set_my_products, qa::list_questions, qa::ask,
         qa::similar, qa::get_question, qa::answer, qa::vote, qa::accept, qa::comment,
         qa::notifications, qa::mark_read,
+        ideas::list, ideas::export, ideas::submit, ideas::get, ideas::vote, ideas::follow, ideas::comment,
+        ideas::set_status, ideas::merge, ideas::survey, ideas::shipped, ideas::tiers,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail)),
     modifiers(&Security),
@@ -39,6 +41,7 @@ use super::{accounts, brand, error, forums, policy, qa, users};
         (name = "brand", description = "The brand the community runs under"),
         (name = "forums", description = "Categories, topics, posts, search"),
         (name = "qa", description = "Products, questions, answers, votes, acceptance"),
+        (name = "ideas", description = "Ideas, votes, statuses with notes, merges, the board and its export"),
         (name = "notifications", description = "The member's in-app notifications"),
     )
 )]

@@ -188,12 +188,17 @@ pub fn TopicPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(topic) if topic.kind == "question" => {
-                        // Questions have their own page (answers sorted by votes, acceptance).
-                        let target = format!("/q/{}", topic.id);
+                    Ok(topic) if topic.kind == "question" || topic.kind == "idea" => {
+                        // Questions and ideas have their own pages (answers by votes and acceptance; votes,
+                        // statuses and notes).
+                        let (target, label) = if topic.kind == "idea" {
+                            (format!("/ideas/{}", topic.id), "Go to the idea")
+                        } else {
+                            (format!("/q/{}", topic.id), "Go to the question")
+                        };
                         #[cfg(feature = "ssr")]
                         crate::ssr::redirect_page(&target);
-                        view! { <p class="page narrow"><a href=target>"Go to the question"</a></p> }.into_any()
+                        view! { <p class="page narrow"><a href=target>{label}</a></p> }.into_any()
                     }
                     Ok(topic) => {
                         let title = if topic.page > 1 { format!("{} (page {})", topic.title, topic.page) } else { topic.title.clone() };

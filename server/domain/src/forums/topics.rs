@@ -55,7 +55,7 @@ pub struct TopicRow {
     pub view_count: i64,
     pub last_posted_at: chrono::DateTime<Utc>,
     pub created_at: chrono::DateTime<Utc>,
-    /// `discussion` or `question`.
+    /// `discussion`, `question` or `idea`.
     pub kind: String,
 }
 
@@ -135,22 +135,37 @@ pub async fn create_topic(
     actor: &Actor,
     input: &NewTopicInput,
 ) -> DomainResult<(TopicRow, PostRow)> {
-    create_topic_of_kind(hearth, actor, input, None).await
+    create_topic_of_kind(hearth, actor, input, NewTopicKind::Discussion).await
 }
 
-/// Starts a discussion (`question_products: None`) or a question about these products, whose row, products
-/// and invitations are written in the same transaction as the topic.
+/// What kind of topic to start, with what its kind's row needs.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum NewTopicKind<'a> {
+    Discussion,
+    /// A question about these products (its row, products and invitations are written with the topic).
+    Question(&'a [crate::ids::ProductId]),
+    /// An idea, about a product or none (its row and the author's follow are written with the topic).
+    Idea(Option<crate::ids::ProductId>),
+}
+
+impl NewTopicKind<'_> {
+    fn as_str(self) -> &'static str {
+        match self {
+            NewTopicKind::Discussion => "discussion",
+            NewTopicKind::Question(_) => "question",
+            NewTopicKind::Idea(_) => "idea",
+        }
+    }
+}
+
+/// Starts a topic of a kind; the kind's own rows are written in the same transaction as the topic.
 pub(crate) async fn create_topic_of_kind(
     hearth: &Hearth,
     actor: &Actor,
     input: &NewTopicInput,
-    question_products: Option<&[crate::ids::ProductId]>,
+    new_kind: NewTopicKind<'_>,
 ) -> DomainResult<(TopicRow, PostRow)> {
-    let kind = if question_products.is_some() {
-        "question"
-    } else {
-        "discussion"
-    };
+    let kind = new_kind.as_str();
     let mut errors = FieldErrors::new();
     let title = errors.check("title", Title::parse(&input.title));
     let body = errors.check("body", MarkdownBody::parse(&input.body));
@@ -208,8 +223,14 @@ pub(crate) async fn create_topic_of_kind(
                 .await?;
             watch_in(conn, author, topic.id).await?;
             mark_read_in(conn, author, topic.id, 1).await?;
-            if let Some(products) = question_products {
-                crate::qa::on_question_created(conn, topic.id, &topic.title, author, products).await?;
+            match new_kind {
+                NewTopicKind::Discussion => {}
+                NewTopicKind::Question(products) => {
+                    crate::qa::on_question_created(conn, topic.id, &topic.title, author, products).await?;
+                }
+                NewTopicKind::Idea(product) => {
+                    crate::ideas::on_idea_created(conn, topic.id, author, product).await?;
+                }
             }
             Ok((topic, post))
         })

@@ -74,7 +74,13 @@ pub async fn ask(hearth: &Hearth, actor: &Actor, input: &AskInput) -> DomainResu
     };
     let products: Vec<ProductId> = product_ids.into_iter().map(ProductId).collect();
     let (topic, _) =
-        crate::forums::create_topic_of_kind(hearth, actor, &topic_input, Some(&products)).await?;
+        crate::forums::create_topic_of_kind(
+            hearth,
+            actor,
+            &topic_input,
+            crate::forums::NewTopicKind::Question(&products),
+        )
+        .await?;
     Ok(topic.id)
 }
 
@@ -424,11 +430,12 @@ pub async fn list_questions(
 pub struct Similar {
     #[diesel(sql_type = BigInt)]
     pub id: i64,
-    /// `question` or `discussion` (ideas join with the ideas capability).
+    /// `question`, `idea` or `discussion`.
     #[diesel(sql_type = Text)]
     pub kind: String,
     #[diesel(sql_type = Text)]
     pub title: String,
+    /// A question's state (open, answered, accepted) or an idea's status.
     #[diesel(sql_type = Nullable<Text>)]
     pub state: Option<String>,
     #[diesel(sql_type = Integer)]
@@ -441,6 +448,8 @@ impl Similar {
     pub fn url(&self) -> String {
         if self.kind == "question" {
             format!("/q/{}", self.id)
+        } else if self.kind == "idea" {
+            format!("/ideas/{}", self.id)
         } else {
             format!("/t/{}", self.id)
         }
@@ -520,13 +529,15 @@ pub async fn similar(
     let words = quoted_words(&words.lexemes);
     if let Some(query) = relaxed_query(&words) {
         let found: Vec<Similar> = diesel::sql_query(
-            "SELECT t.id, t.kind, t.title, q.state, t.reply_count,
+            "SELECT t.id, t.kind, t.title, COALESCE(q.state, i.status) AS state, t.reply_count,
                     ts_rank(t.search, to_tsquery('english', $4))::real AS rank
              FROM (SELECT id FROM topics
                    WHERE search @@ to_tsquery('english', $1) AND status = 'published' AND category_id = ANY($2)
                    LIMIT $5) c
              JOIN topics t ON t.id = c.id
              LEFT JOIN questions q ON q.topic_id = t.id
+             LEFT JOIN ideas i ON i.topic_id = t.id
+             WHERE i.status IS DISTINCT FROM 'merged'
              ORDER BY rank DESC, t.id DESC
              LIMIT $3",
         )
@@ -542,10 +553,13 @@ pub async fn similar(
         }
     }
     Ok(diesel::sql_query(
-        "SELECT t.id, t.kind, t.title, q.state, t.reply_count, similarity(t.title, $1)::real AS rank
+        "SELECT t.id, t.kind, t.title, COALESCE(q.state, i.status) AS state, t.reply_count,
+                similarity(t.title, $1)::real AS rank
          FROM topics t
          LEFT JOIN questions q ON q.topic_id = t.id
+         LEFT JOIN ideas i ON i.topic_id = t.id
          WHERE t.status = 'published' AND t.category_id = ANY($2) AND t.title % $1
+           AND i.status IS DISTINCT FROM 'merged'
          ORDER BY rank DESC, t.id DESC
          LIMIT $3",
     )

@@ -1,0 +1,11 @@
+DROP TABLE idea_surveys;
+DROP TABLE idea_status_changes;
+DROP TABLE idea_followers;
+DROP TABLE idea_votes;
+DROP TABLE ideas;
+DROP INDEX club_members_tier_idx;
+ALTER TABLE club_members DROP COLUMN tier_id;
+DROP TABLE club_tiers;
+DELETE FROM topics WHERE kind = 'idea';
+ALTER TABLE topics DROP CONSTRAINT topics_kind_check;
+ALTER TABLE topics ADD CONSTRAINT topics_kind_check CHECK (kind IN ('discussion', 'question'));
