@@ -23,7 +23,7 @@ use leptos_router::{
 use components::{HydrationProbe, Layout};
 use model::PageCtx;
 use pages::{
-    account, admin, forums, home_page::HomePage, not_found_page::NotFoundPage, policy_page::PolicyPage,
+    account, admin, forums, home_page::HomePage, ideas, not_found_page::NotFoundPage, policy_page::PolicyPage,
     profile_page::ProfilePage, qa,
 };
 
@@ -96,6 +96,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/settings/products") view=qa::MyProductsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/products") view=qa::AdminProductsPage ssr=SsrMode::Async/>
                     <Route path=path!("/notifications") view=qa::NotificationsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/ideas") view=ideas::IdeasPage ssr=SsrMode::Async/>
+                    <Route path=path!("/ideas/new") view=ideas::NewIdeaPage ssr=SsrMode::Async/>
+                    <Route path=path!("/ideas/:id") view=ideas::IdeaPage ssr=SsrMode::Async/>
+                    <Route path=path!("/shipped") view=ideas::ShippedPage ssr=SsrMode::Async/>
 
                 </Routes>
             </Layout>

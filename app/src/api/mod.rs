@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod forums;
+pub mod ideas;
 pub mod policy;
 pub mod profiles;
 pub mod qa;

@@ -4,6 +4,7 @@ pub mod account;
 pub mod admin;
 pub mod forums;
 pub mod home_page;
+pub mod ideas;
 pub mod not_found_page;
 pub mod policy_page;
 pub mod profile_page;

@@ -8,10 +8,17 @@ use crate::components::{Composer, FormErrors, PageTitle};
 use crate::model::PageCtx;
 use crate::pages::forums::data_error;
 
-/// The title field of the ask page. While it is typed (debounced), questions and topics with similar titles
-/// are listed below it, so the asker may find an answer before posting. Without JavaScript: a plain field.
+/// The title field of the ask and idea pages. While it is typed (debounced), questions, ideas and topics with
+/// similar titles are listed below it, so the writer may find an answer (or an idea to vote for) before
+/// posting. Without JavaScript: a plain field.
 #[island]
-pub fn TitleWithSuggestions(initial: String, error: Option<String>) -> impl IntoView {
+pub fn TitleWithSuggestions(
+    name: String,
+    label: String,
+    hint: String,
+    initial: String,
+    error: Option<String>,
+) -> impl IntoView {
     let (found, set_found) = signal(Vec::<SimilarInfo>::new());
     let (searched, set_searched) = signal(false);
     let pending = StoredValue::new(None::<TimeoutHandle>);
@@ -44,9 +51,9 @@ pub fn TitleWithSuggestions(initial: String, error: Option<String>) -> impl Into
     let has_error = error.is_some();
     view! {
         <div class="field" class:field-invalid=has_error>
-            <label for="f-title">"Anybody experience with …?"</label>
-            <p class="field-hint" id="f-title-hint">"Your question in one line, 8 to 140 characters."</p>
-            <input id="f-title" name="question[title]" type="text" required=true minlength="8" maxlength="140"
+            <label for="f-title">{label}</label>
+            <p class="field-hint" id="f-title-hint">{hint}</p>
+            <input id="f-title" name=name type="text" required=true minlength="8" maxlength="140"
                 value=initial autocomplete="off"
                 aria-invalid=has_error.then_some("true")
                 aria-describedby=if has_error { "f-title-hint f-title-error" } else { "f-title-hint" }
@@ -59,14 +66,18 @@ pub fn TitleWithSuggestions(initial: String, error: Option<String>) -> impl Into
                         return searched.get().then(|| view! { <p class="muted">"Nothing similar yet — ask away."</p> }).into_any();
                     }
                     view! {
-                        <p class="similar-title">"These may already answer it:"</p>
+                        <p class="similar-title">"Already here — these may answer it, or take your vote:"</p>
                         <ul class="similar-list">
                             {items.into_iter().map(|s| view! {
                                 <li>
                                     <a href=s.url.clone() target="_blank">{s.title.clone()}</a>
                                     <span class="muted">
-                                        {if s.kind == "question" { " · question" } else { " · discussion" }}
-                                        {s.state.as_deref().map(|st| format!(" · {}", super::state_label(st)))}
+                                        {match s.kind.as_str() { "question" => " · question", "idea" => " · idea", _ => " · discussion" }}
+                                        {s.state.as_deref().map(|st| format!(" · {}", if s.kind == "idea" {
+                                            crate::pages::ideas::status_label(st)
+                                        } else {
+                                            super::state_label(st)
+                                        }))}
                                         " · " {crate::pages::count(s.replies as i64, "reply", "replies")}
                                     </span>
                                 </li>
@@ -106,7 +117,10 @@ pub fn AskPage() -> impl IntoView {
                     view! {
                         <form method="post" action=Ask::url() class="form">
                             <FormErrors error=Signal::stored(error.clone())/>
-                            <TitleWithSuggestions initial=value("title") error=error.as_ref().and_then(|e| e.field("title"))/>
+                            <TitleWithSuggestions name="question[title]".to_owned()
+                                label="Anybody experience with …?".to_owned()
+                                hint="Your question in one line, 8 to 140 characters.".to_owned()
+                                initial=value("title") error=error.as_ref().and_then(|e| e.field("title"))/>
                             <Composer name="question[body]".to_owned() label="Details".to_owned() initial=value("body")
                                 error=error.as_ref().and_then(|e| e.field("body"))
                                 hint=Some("What you want to know, what you tried, which version you have.".to_owned())/>

@@ -7,7 +7,7 @@ mod products_page;
 mod question_page;
 mod questions_page;
 
-pub use ask_page::AskPage;
+pub use ask_page::{AskPage, TitleWithSuggestions};
 pub use notifications_page::NotificationsPage;
 pub use products_page::{AdminProductsPage, MyProductsPage};
 pub use question_page::QuestionPage;
