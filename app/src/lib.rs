@@ -23,8 +23,8 @@ use leptos_router::{
 use components::{HydrationProbe, Layout};
 use model::PageCtx;
 use pages::{
-    account, admin, forums, home_page::HomePage, ideas, not_found_page::NotFoundPage, policy_page::PolicyPage,
-    profile_page::ProfilePage, qa,
+    account, admin, forums, home_page::HomePage, ideas, not_found_page::NotFoundPage,
+    policy_page::PolicyPage, profile_page::ProfilePage, qa,
 };
 
 /// The HTML document around the app.

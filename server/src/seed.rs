@@ -88,7 +88,112 @@ pub async fn seed_demo(hearth: &Hearth) -> DomainResult<()> {
     let taylor = actors["taylor_trails"].clone().in_club(true);
     actors.insert("taylor_trails", taylor);
     seed_forums(hearth, &actors).await?;
-    seed_qa(hearth, &actors).await
+    seed_qa(hearth, &actors).await?;
+    seed_ideas(hearth, &actors).await
+}
+
+/// The club's tiers (slug, name, rank, reputation threshold) and the demo members' tiers.
+const DEMO_TIERS: &[(&str, &str, i32, i32)] = &[
+    ("fan", "Fan", 10, 0),
+    ("insider", "Insider", 20, 200),
+    ("vip", "VIP", 30, 1000),
+];
+
+async fn seed_ideas(hearth: &Hearth, actors: &HashMap<&str, Actor>) -> DomainResult<()> {
+    use domain::{club, ideas, qa};
+    for (slug, name, rank, min) in DEMO_TIERS {
+        club::ensure_tier(hearth, slug, name, *rank, *min).await?;
+    }
+    club::set_member_tier(hearth, actors["taylor_trails"].id, Some("vip")).await?;
+    let board = ideas::list_ideas(
+        hearth,
+        None,
+        &ideas::BoardQuery {
+            limit: 1,
+            ..Default::default()
+        },
+    )
+    .await?;
+    if !board.items.is_empty() {
+        return Ok(()); // seeded before
+    }
+    let products = qa::list_products(hearth).await?;
+    let product = |slug: &str| products.iter().find(|p| p.slug == slug).map(|p| p.id.0);
+    let idea = |title: &str, body: &str, product_id: Option<i64>| ideas::NewIdeaInput {
+        title: title.into(),
+        body: body.into(),
+        product_id,
+        category_id: None,
+    };
+    let range = ideas::submit(
+        hearth,
+        &actors["alex_rides"],
+        &idea(
+            "Show the remaining range in the app, not just the battery %",
+            "Battery percent says little on hilly rides. An estimate in **km**, based on my last rides, would help me plan.",
+            product("lumen-x2"),
+        ),
+    )
+    .await?;
+    let lights = ideas::submit(
+        hearth,
+        &actors["taylor_trails"],
+        &idea(
+            "Lights that switch on by themselves at dusk",
+            "I forget to switch the lights on when the evening comes. A light sensor could do it.",
+            product("lumen-city"),
+        ),
+    )
+    .await?;
+    ideas::submit(
+        hearth,
+        &actors["jordan_commutes"],
+        &idea(
+            "A rear rack that takes panniers and a child seat",
+            "Today it is one or the other. Commuting with a kid means I need both.",
+            product("lumen-city"),
+        ),
+    )
+    .await?;
+    for who in ["jordan_commutes", "taylor_trails"] {
+        ideas::vote(hearth, &actors[who], range, true).await?;
+    }
+    for who in ["alex_rides", "jordan_commutes"] {
+        ideas::vote(hearth, &actors[who], lights, true).await?;
+    }
+    ideas::comment(
+        hearth,
+        &actors["jordan_commutes"],
+        range,
+        "Yes! Especially in winter, when the range drops.",
+    )
+    .await?;
+    let pia = &actors["pia_product"];
+    ideas::change_status(
+        hearth,
+        pia,
+        range,
+        "planned",
+        "Planned for the spring app release. We will use your last 10 rides.",
+    )
+    .await?;
+    ideas::change_status(
+        hearth,
+        pia,
+        lights,
+        "in_progress",
+        "Prototype sensors are on test bikes.",
+    )
+    .await?;
+    ideas::change_status(
+        hearth,
+        pia,
+        lights,
+        "shipped",
+        "Shipped in firmware 3.1: lights turn on when it gets dark. Thank you for asking!",
+    )
+    .await?;
+    Ok(())
 }
 
 struct DemoCategory {
@@ -138,6 +243,14 @@ const DEMO_CATEGORIES: &[DemoCategory] = &[
         name: "Anybody experience with …?",
         description: "Questions for riders who own the product, answered by owners and the team.",
         color: "#8a5a00",
+        visibility: "public",
+        posting: "everyone",
+    },
+    DemoCategory {
+        slug: "ideas",
+        name: "Ideas",
+        description: "What should Lumen build next? Propose, vote, and hear back from the product team.",
+        color: "#0f5e5a",
         visibility: "public",
         posting: "everyone",
     },

@@ -223,8 +223,11 @@ pub async fn submit_idea(idea: IdeaForm) -> Result<(), AppError> {
     let product_id = match idea.product.trim() {
         "" => None,
         raw => Some(raw.parse::<i64>().map_err(|_| {
-            ssr::to_app_error(domain::DomainError::invalid("product_id", "choose a product from the list"))
-                .with_values(&values)
+            ssr::to_app_error(domain::DomainError::invalid(
+                "product_id",
+                "choose a product from the list",
+            ))
+            .with_values(&values)
         })?),
     };
     let input = domain::ideas::NewIdeaInput {

@@ -3,11 +3,11 @@
 
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
+use domain::Hearth;
 use domain::forums::Viewer;
 use domain::forums::views;
 use domain::ideas;
 use domain::ids::TopicId;
-use domain::Hearth;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -132,7 +132,10 @@ pub async fn export(
         .content_type("text/csv; charset=utf-8")
         .insert_header((
             "Content-Disposition",
-            format!("attachment; filename=\"ideas-{}.csv\"", Utc::now().format("%Y-%m-%d")),
+            format!(
+                "attachment; filename=\"ideas-{}.csv\"",
+                Utc::now().format("%Y-%m-%d")
+            ),
         ))
         .insert_header(("Cache-Control", "no-store"))
         .body(csv))
@@ -271,14 +274,11 @@ fn idea_response(page: ideas::IdeaPage) -> IdeaResponse {
                 post
             })
             .collect(),
-        merged_into: page
-            .idea
-            .merged_into_id
-            .map(|target| MergedRef {
-                id: target,
-                title: page.idea.merged_into_title.clone().unwrap_or_default(),
-                url: format!("/ideas/{target}"),
-            }),
+        merged_into: page.idea.merged_into_id.map(|target| MergedRef {
+            id: target,
+            title: page.idea.merged_into_title.clone().unwrap_or_default(),
+            url: format!("/ideas/{target}"),
+        }),
         merged_here: page
             .merged_here
             .into_iter()

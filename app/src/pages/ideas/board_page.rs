@@ -8,7 +8,11 @@ use crate::components::{FormErrors, PageTitle};
 use crate::pages::forums::data_error;
 use crate::pages::query_param;
 
-const SORTS: [(&str, &str); 3] = [("trending", "Trending"), ("votes", "Most votes"), ("recent", "Newest")];
+const SORTS: [(&str, &str); 3] = [
+    ("trending", "Trending"),
+    ("votes", "Most votes"),
+    ("recent", "Newest"),
+];
 
 /// The board's address for a sort and filters.
 fn board_href(sort: &str, status: &str, product: &str, tier: &str) -> String {
@@ -24,7 +28,10 @@ fn board_href(sort: &str, status: &str, product: &str, tier: &str) -> String {
 /// The vote button of a row (a form: works without JavaScript); anonymous visitors get a log-in link.
 #[component]
 pub(crate) fn VoteButton(idea: IdeaItem, signed_in: bool, back: String) -> impl IntoView {
-    let open = matches!(idea.status.as_str(), "new" | "under_review" | "planned" | "in_progress");
+    let open = matches!(
+        idea.status.as_str(),
+        "new" | "under_review" | "planned" | "in_progress"
+    );
     let count = view! { <span class="vote-count" data-testid="votes">{idea.votes}</span> };
     if !signed_in || !open {
         return view! {

@@ -4,7 +4,9 @@ use server_fn::ServerFn;
 
 use super::{STATUSES, status_label};
 use crate::api::forums::PostInfo;
-use crate::api::ideas::{AnswerIdeaSurvey, CommentIdea, FollowIdea, IdeaView, MergeIdea, SetIdeaStatus, VoteIdea, idea};
+use crate::api::ideas::{
+    AnswerIdeaSurvey, CommentIdea, FollowIdea, IdeaView, MergeIdea, SetIdeaStatus, VoteIdea, idea,
+};
 use crate::api::url_error;
 use crate::components::{Composer, FormErrors, PageTitle};
 use crate::pages::forums::data_error;
@@ -36,7 +38,10 @@ fn PostBlock(post: PostInfo) -> impl IntoView {
 /// Votes and following: two small forms.
 #[component]
 fn VoteBox(idea: IdeaView) -> impl IntoView {
-    let open = matches!(idea.status.as_str(), "new" | "under_review" | "planned" | "in_progress");
+    let open = matches!(
+        idea.status.as_str(),
+        "new" | "under_review" | "planned" | "in_progress"
+    );
     view! {
         <section id="votes" class="card idea-vote-box" aria-label="Votes">
             <p class="idea-vote-total">
@@ -109,12 +114,18 @@ fn TeamPanel(idea: IdeaView) -> impl IntoView {
     let query = use_query_map();
     let status_error = query.with_untracked(url_error::<SetIdeaStatus>);
     let merge_error = query.with_untracked(url_error::<MergeIdea>);
-    let note = status_error.as_ref().and_then(|e| e.value("note")).unwrap_or_default();
+    let note = status_error
+        .as_ref()
+        .and_then(|e| e.value("note"))
+        .unwrap_or_default();
     let chosen = status_error
         .as_ref()
         .and_then(|e| e.value("status"))
         .unwrap_or_else(|| idea.status.clone());
-    let into = merge_error.as_ref().and_then(|e| e.value("into_id")).unwrap_or_default();
+    let into = merge_error
+        .as_ref()
+        .and_then(|e| e.value("into_id"))
+        .unwrap_or_default();
     let merged = idea.merged_into.is_some();
     view! {
         <section class="card team-panel" aria-labelledby="team-title">

@@ -174,7 +174,10 @@ fn decode_cursor(sort: IdeaSort, raw: &str) -> DomainResult<(String, i64)> {
             let (key, id) = raw.split_once('~').ok_or_else(bad)?;
             let id: i64 = id.parse().map_err(|_| bad())?;
             if sort == IdeaSort::Trending {
-                key.parse::<f64>().ok().filter(|k| k.is_finite()).ok_or_else(bad)?;
+                key.parse::<f64>()
+                    .ok()
+                    .filter(|k| k.is_finite())
+                    .ok_or_else(bad)?;
             } else {
                 key.parse::<i64>().map_err(|_| bad())?;
             }
@@ -302,7 +305,14 @@ pub async fn export_csv(hearth: &Hearth, actor: &Actor, query: &BoardQuery) -> D
     require_product_team(actor, "export ideas")?;
     let mut query = query.clone();
     query.after = None;
-    let list = load(hearth, &Viewer::of(Some(actor)), Some(actor), &query, EXPORT_LIMIT).await?;
+    let list = load(
+        hearth,
+        &Viewer::of(Some(actor)),
+        Some(actor),
+        &query,
+        EXPORT_LIMIT,
+    )
+    .await?;
     let ids: Vec<i64> = list.items.iter().map(|i| i.id).collect();
     #[derive(QueryableByName)]
     struct Note {
@@ -324,8 +334,18 @@ pub async fn export_csv(hearth: &Hearth, actor: &Actor, query: &BoardQuery) -> D
     let tiered = query.tier.as_deref().is_some_and(|t| !t.trim().is_empty());
     let mut out = String::new();
     let mut header: Vec<String> = [
-        "id", "title", "status", "product", "votes", "trending", "comments", "author", "created_at",
-        "status_changed_at", "latest_note", "url",
+        "id",
+        "title",
+        "status",
+        "product",
+        "votes",
+        "trending",
+        "comments",
+        "author",
+        "created_at",
+        "status_changed_at",
+        "latest_note",
+        "url",
     ]
     .iter()
     .map(|h| csv::plain_cell(h))
@@ -444,7 +464,10 @@ mod unit {
         assert!(decode_cursor(IdeaSort::Votes, "'; drop table ideas;--~1").is_err());
         assert!(decode_cursor(IdeaSort::Recent, "garbage").is_err());
         assert!(IdeaSort::parse(Some("hot")).is_err());
-        assert_eq!(StatusFilter::parse(Some("planned")).unwrap(), StatusFilter::Only(IdeaStatus::Planned));
+        assert_eq!(
+            StatusFilter::parse(Some("planned")).unwrap(),
+            StatusFilter::Only(IdeaStatus::Planned)
+        );
         assert!(StatusFilter::parse(Some("merged")).is_err());
     }
 }

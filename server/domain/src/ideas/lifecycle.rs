@@ -32,19 +32,22 @@ pub struct NewIdeaInput {
 /// Submits an idea: a topic of kind `idea` in the ideas category (or the one named), optionally about a
 /// product. The author follows it.
 pub async fn submit(hearth: &Hearth, actor: &Actor, input: &NewIdeaInput) -> DomainResult<TopicId> {
-    let product = match input.product_id {
-        None => None,
-        Some(id) => {
-            let mut conn = db::conn(hearth.db()).await?;
-            let found: Option<ProductId> = products::table
-                .find(ProductId(id))
-                .select(products::id)
-                .first(&mut conn)
-                .await
-                .optional()?;
-            Some(found.ok_or_else(|| DomainError::invalid("product_id", "choose a product from the catalogue"))?)
-        }
-    };
+    let product =
+        match input.product_id {
+            None => None,
+            Some(id) => {
+                let mut conn = db::conn(hearth.db()).await?;
+                let found: Option<ProductId> = products::table
+                    .find(ProductId(id))
+                    .select(products::id)
+                    .first(&mut conn)
+                    .await
+                    .optional()?;
+                Some(found.ok_or_else(|| {
+                    DomainError::invalid("product_id", "choose a product from the catalogue")
+                })?)
+            }
+        };
     let category_id = match input.category_id {
         Some(id) => id,
         None => {
@@ -77,7 +80,10 @@ pub(crate) async fn on_idea_created(
         .execute(conn)
         .await?;
     diesel::insert_into(idea_followers::table)
-        .values((idea_followers::idea_id.eq(topic), idea_followers::user_id.eq(author)))
+        .values((
+            idea_followers::idea_id.eq(topic),
+            idea_followers::user_id.eq(author),
+        ))
         .on_conflict_do_nothing()
         .execute(conn)
         .await?;
@@ -320,7 +326,10 @@ pub async fn merge(
 ) -> DomainResult<MergeOutcome> {
     require_product_team(actor, "merge ideas")?;
     if duplicate == into {
-        return Err(DomainError::invalid("into_id", "an idea cannot be merged into itself"));
+        return Err(DomainError::invalid(
+            "into_id",
+            "an idea cannot be merged into itself",
+        ));
     }
     let note = match note.map(str::trim).filter(|n| !n.is_empty()) {
         Some(n) => Some(parse_note(n)?),

@@ -33,7 +33,9 @@ pub(crate) fn require_product_team(actor: &Actor, what: &str) -> DomainResult<()
     if is_product_team(actor) {
         Ok(())
     } else {
-        Err(DomainError::forbidden(format!("Only the product team can {what}.")))
+        Err(DomainError::forbidden(format!(
+            "Only the product team can {what}."
+        )))
     }
 }
 

@@ -12,7 +12,9 @@ use crate::forums::tests::{account, category};
 use crate::forums::{Category, Viewer, create_category};
 use crate::ids::TopicId;
 use crate::qa::{NewProductInput, Product, create_product};
-use crate::schema::{idea_followers, idea_surveys, idea_votes, ideas as ideas_t, notifications, topics, users};
+use crate::schema::{
+    idea_followers, idea_surveys, idea_votes, ideas as ideas_t, notifications, topics, users,
+};
 use crate::{DomainError, Hearth, db, testing};
 
 struct World {
@@ -162,7 +164,10 @@ async fn submitting_validates_and_the_author_follows() {
     )
     .await
     .unwrap_err();
-    assert!(bad.fields().contains_key("title") && bad.fields().contains_key("body"), "{bad:?}");
+    assert!(
+        bad.fields().contains_key("title") && bad.fields().contains_key("body"),
+        "{bad:?}"
+    );
 
     let id = submit_idea(&w, &w.author, "Show the battery range in the app").await;
     let page = idea_page(&w.hearth, Some(&w.author), id).await.unwrap();
@@ -173,13 +178,22 @@ async fn submitting_validates_and_the_author_follows() {
     assert_eq!(page.topic.kind, "idea");
     assert_eq!(page.category.id, w.ideas.id);
     assert!(page.team.is_none());
-    assert!(idea_page(&w.hearth, Some(&w.product_team), id).await.unwrap().team.is_some());
+    assert!(
+        idea_page(&w.hearth, Some(&w.product_team), id)
+            .await
+            .unwrap()
+            .team
+            .is_some()
+    );
 
     // Suggested while a similar title is typed (ideas, questions and topics alike).
     let similar = crate::qa::similar(&w.hearth, &Viewer::anonymous(), "battery range app", 5)
         .await
         .unwrap();
-    assert_eq!(<[_]>::first(&similar).map(|s| (s.id, s.url())), Some((id.0, format!("/ideas/{id}"))));
+    assert_eq!(
+        <[_]>::first(&similar).map(|s| (s.id, s.url())),
+        Some((id.0, format!("/ideas/{id}")))
+    );
     assert_eq!(similar[0].state.as_deref(), Some("new"));
 
     // Comments are replies; not on a question's answers path.
@@ -200,27 +214,27 @@ async fn two_hundred_voters_count_two_hundred_and_repeats_count_once() {
     let w = world().await;
     let id = submit_idea(&w, &w.author, "A rear rack for the city bike").await;
     let voters = members(&w.hearth, "voter", 200).await;
-    let results =
-        futures_util::future::join_all(voters.iter().map(|v| vote(&w.hearth, v, id, true))).await;
+    let results = futures_util::future::join_all(voters.iter().map(|v| vote(&w.hearth, v, id, true))).await;
     assert!(results.iter().all(Result::is_ok), "{results:?}");
     assert_eq!(vote_rows(&w, id).await, (200, 200));
 
     // One member voting 20 times at once: one vote.
-    let repeats =
-        futures_util::future::join_all((0..20).map(|_| vote(&w.hearth, &w.member, id, true))).await;
+    let repeats = futures_util::future::join_all((0..20).map(|_| vote(&w.hearth, &w.member, id, true))).await;
     assert!(repeats.iter().all(Result::is_ok), "{repeats:?}");
     assert_eq!(vote_rows(&w, id).await, (201, 201));
     let state = repeats[0].as_ref().unwrap();
     assert!(state.voted);
 
     // Retracting (twice, at once) removes it once.
-    let back =
-        futures_util::future::join_all((0..5).map(|_| vote(&w.hearth, &w.member, id, false))).await;
+    let back = futures_util::future::join_all((0..5).map(|_| vote(&w.hearth, &w.member, id, false))).await;
     assert!(back.iter().all(Result::is_ok), "{back:?}");
     assert_eq!(vote_rows(&w, id).await, (200, 200));
     // Concurrent retractions and votes of many members: the count is the rows.
     let mixed = futures_util::future::join_all(
-        voters.iter().enumerate().map(|(i, v)| vote(&w.hearth, v, id, i % 2 == 0)),
+        voters
+            .iter()
+            .enumerate()
+            .map(|(i, v)| vote(&w.hearth, v, id, i % 2 == 0)),
     )
     .await;
     assert!(mixed.iter().all(Result::is_ok));
@@ -228,7 +242,13 @@ async fn two_hundred_voters_count_two_hundred_and_repeats_count_once() {
     let page = idea_page(&w.hearth, Some(&voters[0]), id).await.unwrap();
     assert!(page.idea.my_vote);
     assert_eq!(page.idea.vote_count, 100);
-    assert!(!idea_page(&w.hearth, Some(&voters[1]), id).await.unwrap().idea.my_vote);
+    assert!(
+        !idea_page(&w.hearth, Some(&voters[1]), id)
+            .await
+            .unwrap()
+            .idea
+            .my_vote
+    );
 }
 
 #[tokio::test]
@@ -248,24 +268,42 @@ async fn status_changes_need_the_product_team_and_a_note_and_notify_each_voter_o
         change_status(&w.hearth, &w.author, id, "planned", "We will.").await,
         Err(DomainError::Forbidden(_))
     ));
-    let e = change_status(&w.hearth, &w.product_team, id, "planned", "  ").await.unwrap_err();
+    let e = change_status(&w.hearth, &w.product_team, id, "planned", "  ")
+        .await
+        .unwrap_err();
     assert!(e.fields().contains_key("note"), "{e:?}");
-    let e = change_status(&w.hearth, &w.product_team, id, "done", "Note").await.unwrap_err();
+    let e = change_status(&w.hearth, &w.product_team, id, "done", "Note")
+        .await
+        .unwrap_err();
     assert!(e.fields().contains_key("status"), "{e:?}");
-    let e = change_status(&w.hearth, &w.product_team, id, "merged", "Note").await.unwrap_err();
+    let e = change_status(&w.hearth, &w.product_team, id, "merged", "Note")
+        .await
+        .unwrap_err();
     assert!(e.fields().contains_key("status"), "{e:?}");
 
-    let planned = change_status(&w.hearth, &w.product_team, id, "planned", "On the **spring** roadmap.")
-        .await
-        .unwrap();
+    let planned = change_status(
+        &w.hearth,
+        &w.product_team,
+        id,
+        "planned",
+        "On the **spring** roadmap.",
+    )
+    .await
+    .unwrap();
     assert!(planned.changed);
     assert_eq!(planned.notified, 5, "3 voters, the follower, the author");
     let expected = vec!["author", "fan1", "fan2", "fan3", "member"];
     assert_eq!(notified(&w, "idea.status", id).await, expected);
     // A retried request: nothing new, nobody told twice.
-    let again = change_status(&w.hearth, &w.product_team, id, "planned", "On the **spring** roadmap.")
-        .await
-        .unwrap();
+    let again = change_status(
+        &w.hearth,
+        &w.product_team,
+        id,
+        "planned",
+        "On the **spring** roadmap.",
+    )
+    .await
+    .unwrap();
     assert!(!again.changed);
     assert_eq!(notified(&w, "idea.status", id).await, expected);
 
@@ -283,9 +321,15 @@ async fn status_changes_need_the_product_team_and_a_note_and_notify_each_voter_o
         change_status(&w.hearth, &w.product_team, id, "declined", "Changed our minds.").await,
         Err(DomainError::Conflict { .. })
     ));
-    change_status(&w.hearth, &w.product_team, id, "in_progress", "Reopened: a bug in 4.2.")
-        .await
-        .unwrap();
+    change_status(
+        &w.hearth,
+        &w.product_team,
+        id,
+        "in_progress",
+        "Reopened: a bug in 4.2.",
+    )
+    .await
+    .unwrap();
     change_status(&w.hearth, &w.product_team, id, "shipped", "Fixed in 4.3.")
         .await
         .unwrap();
@@ -298,7 +342,12 @@ async fn status_changes_need_the_product_team_and_a_note_and_notify_each_voter_o
         .collect();
     assert_eq!(
         history,
-        vec![("new", "planned"), ("planned", "shipped"), ("shipped", "in_progress"), ("in_progress", "shipped")]
+        vec![
+            ("new", "planned"),
+            ("planned", "shipped"),
+            ("shipped", "in_progress"),
+            ("in_progress", "shipped")
+        ]
     );
     assert!(page.history[0].note_html.contains("<strong>spring</strong>"));
     assert_eq!(page.history[0].actor_username.as_deref(), Some("pia"));
@@ -361,7 +410,9 @@ async fn merging_moves_voters_once_closes_the_duplicate_and_tells_its_audience()
             .contains_key("into_id")
     );
 
-    let outcome = merge(&w.hearth, &w.product_team, dup, target, None).await.unwrap();
+    let outcome = merge(&w.hearth, &w.product_team, dup, target, None)
+        .await
+        .unwrap();
     assert!(outcome.changed);
     assert_eq!(outcome.target_votes, 4, "rider3 voted for both and counts once");
     assert_eq!(vote_rows(&w, target).await, (4, 4));
@@ -371,7 +422,9 @@ async fn merging_moves_voters_once_closes_the_duplicate_and_tells_its_audience()
         notified(&w, "idea.merged", target).await,
         vec!["author", "rider1", "rider2", "rider3", "rider4"]
     );
-    let again = merge(&w.hearth, &w.product_team, dup, target, None).await.unwrap();
+    let again = merge(&w.hearth, &w.product_team, dup, target, None)
+        .await
+        .unwrap();
     assert!(!again.changed);
     assert_eq!(notified(&w, "idea.merged", target).await.len(), 5);
 
@@ -398,12 +451,19 @@ async fn merging_moves_voters_once_closes_the_duplicate_and_tells_its_audience()
     assert_eq!(page.idea.merged_into_id, Some(target.0));
     assert_eq!(page.comments.len(), 1);
     assert_eq!(page.history.last().map(|h| h.to_status.as_str()), Some("merged"));
-    assert!(matches!(vote(&w.hearth, &w.member, dup, true).await, Err(DomainError::Conflict { .. })));
+    assert!(matches!(
+        vote(&w.hearth, &w.member, dup, true).await,
+        Err(DomainError::Conflict { .. })
+    ));
     assert!(matches!(
         comment(&w.hearth, &w.member, dup, "Still want it").await,
         Err(DomainError::Conflict { .. })
     ));
-    assert!(change_status(&w.hearth, &w.product_team, dup, "planned", "x").await.is_err());
+    assert!(
+        change_status(&w.hearth, &w.product_team, dup, "planned", "x")
+            .await
+            .is_err()
+    );
     // Nothing merges into a merged idea.
     let other = submit_idea(&w, &w.member, "Another dark mode request").await;
     assert!(
@@ -414,11 +474,21 @@ async fn merging_moves_voters_once_closes_the_duplicate_and_tells_its_audience()
             .contains_key("into_id")
     );
     let target_page = idea_page(&w.hearth, None, target).await.unwrap();
-    assert_eq!(target_page.merged_here.iter().map(|m| m.id).collect::<Vec<_>>(), vec![dup.0]);
+    assert_eq!(
+        target_page.merged_here.iter().map(|m| m.id).collect::<Vec<_>>(),
+        vec![dup.0]
+    );
     // It leaves the board.
-    let board = list_ideas(&w.hearth, None, &BoardQuery { limit: 50, ..Default::default() })
-        .await
-        .unwrap();
+    let board = list_ideas(
+        &w.hearth,
+        None,
+        &BoardQuery {
+            limit: 50,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     assert!(board.items.iter().all(|i| i.id != dup.0));
 }
 
@@ -438,7 +508,13 @@ async fn the_shipped_survey_is_answered_by_voters_and_summarised() {
     change_status(&w.hearth, &w.product_team, id, "shipped", "In the 2027 models.")
         .await
         .unwrap();
-    assert!(answer_survey(&w.hearth, &v[0], id, "maybe").await.unwrap_err().fields().contains_key("answer"));
+    assert!(
+        answer_survey(&w.hearth, &v[0], id, "maybe")
+            .await
+            .unwrap_err()
+            .fields()
+            .contains_key("answer")
+    );
     assert!(matches!(
         answer_survey(&w.hearth, &w.member, id, "yes").await,
         Err(DomainError::Forbidden(_))
@@ -449,7 +525,16 @@ async fn the_shipped_survey_is_answered_by_voters_and_summarised() {
     answer_survey(&w.hearth, &v[2], id, "partly").await.unwrap();
     let page = idea_page(&w.hearth, Some(&w.product_team), id).await.unwrap();
     let survey = page.team.unwrap().survey;
-    assert_eq!((survey.asked, survey.yes, survey.partly, survey.no, survey.pending()), (4, 2, 1, 0, 1));
+    assert_eq!(
+        (
+            survey.asked,
+            survey.yes,
+            survey.partly,
+            survey.no,
+            survey.pending()
+        ),
+        (4, 2, 1, 0, 1)
+    );
     let mine = idea_page(&w.hearth, Some(&v[2]), id).await.unwrap();
     assert!(mine.idea.survey_asked);
     assert_eq!(mine.idea.survey_answer.as_deref(), Some("partly"));
@@ -462,7 +547,10 @@ async fn the_shipped_survey_is_answered_by_voters_and_summarised() {
         .await
         .unwrap();
     let (items, next) = shipped(&w.hearth, &Viewer::anonymous(), None, 10).await.unwrap();
-    assert_eq!(items.iter().map(|i| i.id).collect::<Vec<_>>(), vec![later.0, id.0]);
+    assert_eq!(
+        items.iter().map(|i| i.id).collect::<Vec<_>>(),
+        vec![later.0, id.0]
+    );
     assert!(items[1].note_html.contains("2027 models"));
     assert_eq!(items[1].voters, 4);
     assert!(next.is_none());
@@ -536,9 +624,14 @@ async fn the_board_sorts_filters_paginates_and_breaks_down_by_tier() {
     assert_eq!(ids(&by_votes), vec![a.0, c.0, b.0]);
     let recent = list_ideas(&w.hearth, None, &q(IdeaSort::Recent)).await.unwrap();
     assert_eq!(ids(&recent), vec![c.0, b.0, a.0]);
-    let trending = list_ideas(&w.hearth, Some(&v[3]), &q(IdeaSort::Trending)).await.unwrap();
+    let trending = list_ideas(&w.hearth, Some(&v[3]), &q(IdeaSort::Trending))
+        .await
+        .unwrap();
     assert_eq!(ids(&trending), vec![a.0, c.0, b.0]);
-    assert_eq!(trending.items.iter().map(|i| i.my_vote).collect::<Vec<_>>(), vec![true, true, false]);
+    assert_eq!(
+        trending.items.iter().map(|i| i.my_vote).collect::<Vec<_>>(),
+        vec![true, true, false]
+    );
 
     // Keyset pages of one, in every order, walk the same list.
     for sort in [IdeaSort::Votes, IdeaSort::Recent, IdeaSort::Trending] {
@@ -617,10 +710,15 @@ async fn the_board_sorts_filters_paginates_and_breaks_down_by_tier() {
         list_ideas(&w.hearth, Some(&w.member), &vip_query).await,
         Err(DomainError::Forbidden(_))
     ));
-    let vips = list_ideas(&w.hearth, Some(&w.product_team), &vip_query).await.unwrap();
+    let vips = list_ideas(&w.hearth, Some(&w.product_team), &vip_query)
+        .await
+        .unwrap();
     // One VIP vote each: ties go to the newer idea.
     assert_eq!(ids(&vips), vec![b.0, a.0]);
-    assert_eq!(vips.items.iter().map(|i| i.tier_votes).collect::<Vec<_>>(), vec![Some(1), Some(1)]);
+    assert_eq!(
+        vips.items.iter().map(|i| i.tier_votes).collect::<Vec<_>>(),
+        vec![Some(1), Some(1)]
+    );
 
     let page = idea_page(&w.hearth, Some(&w.product_team), a).await.unwrap();
     let tiers: Vec<(String, i64)> = page
@@ -639,9 +737,15 @@ async fn the_csv_export_is_the_product_teams_and_escapes_every_cell() {
     let risky = submit_idea(&w, &w.author, "=HYPERLINK(\"http://x\", \"click\")").await;
     let quoted = submit_idea(&w, &w.author, "Bags, racks and \"panniers\"").await;
     vote(&w.hearth, &w.member, quoted, true).await.unwrap();
-    change_status(&w.hearth, &w.product_team, quoted, "planned", "+1 from the team, see\nnotes")
-        .await
-        .unwrap();
+    change_status(
+        &w.hearth,
+        &w.product_team,
+        quoted,
+        "planned",
+        "+1 from the team, see\nnotes",
+    )
+    .await
+    .unwrap();
 
     let query = BoardQuery {
         sort: IdeaSort::Votes,
@@ -664,9 +768,13 @@ async fn the_csv_export_is_the_product_teams_and_escapes_every_cell() {
         "{}",
         lines[1]
     );
-    assert!(lines[1].ends_with(&format!(",\"'+1 from the team, see\nnotes\",http://127.0.0.1:3999/ideas/{quoted}")));
+    assert!(lines[1].ends_with(&format!(
+        ",\"'+1 from the team, see\nnotes\",http://127.0.0.1:3999/ideas/{quoted}"
+    )));
     assert!(
-        csv.contains(&format!("{risky},\"'=HYPERLINK(\"\"http://x\"\", \"\"click\"\")\",new,")),
+        csv.contains(&format!(
+            "{risky},\"'=HYPERLINK(\"\"http://x\"\", \"\"click\"\")\",new,"
+        )),
         "{csv}"
     );
     assert!(csv.ends_with("\r\n"));
@@ -681,7 +789,11 @@ async fn the_csv_export_is_the_product_teams_and_escapes_every_cell() {
     )
     .await
     .unwrap();
-    assert_eq!(planned_only.matches("\r\n").count(), 2, "the header and one record (its note's line break is a bare LF)");
+    assert_eq!(
+        planned_only.matches("\r\n").count(),
+        2,
+        "the header and one record (its note's line break is a bare LF)"
+    );
 }
 
 #[tokio::test]
@@ -719,7 +831,10 @@ async fn trending_weighs_recent_votes_and_forgets_old_ones() {
     let fresh_score: f64 = score(fresh).first(&mut conn).await.unwrap();
     let old_score: f64 = score(old).first(&mut conn).await.unwrap();
     assert!((fresh_score - 2.0).abs() < 0.01, "{fresh_score}");
-    assert!((old_score - 1.0).abs() < 0.01, "two week-old votes weigh half each: {old_score}");
+    assert!(
+        (old_score - 1.0).abs() < 0.01,
+        "two week-old votes weigh half each: {old_score}"
+    );
     let trending = list_ideas(&w.hearth, None, &BoardQuery::default()).await.unwrap();
     assert_eq!(<[_]>::first(&trending.items).map(|i| i.id), Some(fresh.0));
     let by_votes = list_ideas(

@@ -9,8 +9,8 @@ use diesel::sql_types::{BigInt, Double, Integer, Text};
 use diesel_async::{AsyncConnection, RunQueryDsl};
 use serde::Serialize;
 
-use super::lifecycle::{TRENDING_WEIGHT, idea_state, merged_conflict};
 use super::IdeaStatus;
+use super::lifecycle::{TRENDING_WEIGHT, idea_state, merged_conflict};
 use crate::accounts::Actor;
 use crate::forums::Viewer;
 use crate::ids::TopicId;
@@ -35,7 +35,12 @@ pub async fn vote(hearth: &Hearth, actor: &Actor, idea: TopicId, on: bool) -> Do
     let viewer = Viewer::of(Some(actor));
     let mut conn = db::conn(hearth.db()).await?;
     crate::forums::views::topic_detail(hearth, &mut conn, &viewer, idea).await?;
-    ratelimit::hit(hearth.kv(), &format!("idea-vote:min:{}", actor.id), IDEA_VOTES_PER_MINUTE).await?;
+    ratelimit::hit(
+        hearth.kv(),
+        &format!("idea-vote:min:{}", actor.id),
+        IDEA_VOTES_PER_MINUTE,
+    )
+    .await?;
     let voter = actor.id.0;
     conn.transaction::<VoteState, DomainError, _>(async |conn| {
         // The idea's row lock orders the votes on it and keeps a merge or a status change from interleaving.
@@ -105,7 +110,10 @@ pub async fn follow(hearth: &Hearth, actor: &Actor, idea: TopicId, on: bool) -> 
     }
     if on {
         diesel::insert_into(idea_followers::table)
-            .values((idea_followers::idea_id.eq(idea), idea_followers::user_id.eq(actor.id)))
+            .values((
+                idea_followers::idea_id.eq(idea),
+                idea_followers::user_id.eq(actor.id),
+            ))
             .on_conflict_do_nothing()
             .execute(&mut conn)
             .await?;

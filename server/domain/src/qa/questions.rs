@@ -73,14 +73,13 @@ pub async fn ask(hearth: &Hearth, actor: &Actor, input: &AskInput) -> DomainResu
         body: input.body.clone(),
     };
     let products: Vec<ProductId> = product_ids.into_iter().map(ProductId).collect();
-    let (topic, _) =
-        crate::forums::create_topic_of_kind(
-            hearth,
-            actor,
-            &topic_input,
-            crate::forums::NewTopicKind::Question(&products),
-        )
-        .await?;
+    let (topic, _) = crate::forums::create_topic_of_kind(
+        hearth,
+        actor,
+        &topic_input,
+        crate::forums::NewTopicKind::Question(&products),
+    )
+    .await?;
     Ok(topic.id)
 }
 
