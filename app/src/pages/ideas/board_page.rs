@@ -146,7 +146,7 @@ pub fn IdeasPage() -> impl IntoView {
                                 } else {
                                     view! {
                                         <ol class="topic-list idea-list" aria-label="Ideas">
-                                            {board.items.iter().cloned().map(|i| view! {
+                                            {board.items.iter().map(|i| view! {
                                                 <li class="topic-row idea-row">
                                                     <VoteButton idea=i.clone() signed_in=board.signed_in back=here.clone()/>
                                                     <div class="topic-main">
