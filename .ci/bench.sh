@@ -6,7 +6,9 @@
 #      50,000 topics, 1,000,000 posts): home, category listing, topic page, page 1 and page 1000 of the longest
 #      topic, search — with the ratios topic-page/healthz and page-1000/page-1. Anonymous pages go through the
 #      page micro-cache (HEARTH_PAGE_CACHE_SECONDS) as real anonymous readers do; signed-in figures never do.
-#   4. the browser bundle (wasm + js), raw and gzip
+#   4. ideas: 20,000 ideas and 2,000,000 votes — the board by trending, the API, an idea page, and voting
+#      (PUT then DELETE by 600 members with API tokens)
+#   5. the browser bundle (wasm + js), raw and gzip
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { echo "bench: wrk is missing (make bench installs it)" >&2; exit 1; }
@@ -24,7 +26,7 @@ export DATABASE_URL="$BENCH_DB" HEARTH_REDIS_PREFIX="bench:" LEPTOS_SITE_ADDR="1
   HEARTH_MAIL_DIR="target/bench-mail"
 
 echo "== data: hearth seed-scale (skipped when the bench database is already seeded)"
-target/release/hearth seed-scale --members 100000 --topics 50000 --posts 1000000 --questions 200000 --if-empty 2>/dev/null | sed 's/^/   /'
+target/release/hearth seed-scale --members 100000 --topics 50000 --posts 1000000 --questions 200000 --ideas 20000 --idea-votes 2000000 --if-empty 2>/dev/null | sed 's/^/   /'
 psql_q() { python3 - "$DATABASE_URL" "$1" <<'PY'
 import subprocess, sys
 print(subprocess.run(["psql", sys.argv[1], "-tAc", sys.argv[2]], capture_output=True, text=True, check=True).stdout.strip())
@@ -69,7 +71,9 @@ last_p50=0
 run() {
   local name="$1" conns="$2" url="$3" header="${4:-}" script="${5:-}" out threads=1
   [ "$conns" -gt 1 ] && threads=2
-  curl -fs -o /dev/null ${header:+-H "$header"} "$url" || { echo "   $name: $url does not answer 200" >&2; return 1; }
+  if [ -z "${NOCHECK:-}" ]; then
+    curl -fs -o /dev/null ${header:+-H "$header"} "$url" || { echo "   $name: $url does not answer 200" >&2; return 1; }
+  fi
   local args=(-t"$threads" -c"$conns" -d10s --latency)
   [ -n "$header" ] && args+=(-H "$header")
   [ -n "$script" ] && args+=(-s "$script")
@@ -131,6 +135,30 @@ run "question page /q/$question, anonymous" 64 "$base/q/$question"
 run "question page, signed in (never cached)" 64 "$base/q/$question" "Cookie: $cookie"
 run "questions list, unanswered" 64 "$base/questions?filter=unanswered" "Cookie: $cookie"
 run "API: GET /api/v1/questions/$question" 64 "$base/api/v1/questions/$question"
+ideas_total=$(psql_q "SELECT count(*) || ' ideas, ' || (SELECT count(*) FROM idea_votes) || ' votes' FROM ideas")
+popular=$(psql_q "SELECT topic_id FROM ideas WHERE status = 'new' ORDER BY vote_count DESC LIMIT 1")
+echo "== ideas ($ideas_total; budgets: board by trending p50 <= 20 ms, vote p50 <= 5 ms)"
+run "board by trending, signed in" 64 "$base/ideas?sort=trending" "Cookie: $cookie"
+run "board by trending, one connection" 1 "$base/ideas?sort=trending" "Cookie: $cookie"
+run "board by trending, anonymous" 64 "$base/ideas?sort=trending"
+run "API: GET /api/v1/ideas?sort=trending" 64 "$base/api/v1/ideas?sort=trending" "Cookie: $cookie"
+run "API: board by votes, product filter" 64 "$base/api/v1/ideas?sort=votes&product=lumen-x2" "Cookie: $cookie"
+run "idea page /ideas/$popular, signed in" 64 "$base/ideas/$popular" "Cookie: $cookie"
+# Votes: 600 members (API tokens), each voting then taking the vote back, under the 60-per-minute limit.
+vote_lua=target/bench-vote.lua
+{ printf 'local tokens = {'; target/release/hearth bench-tokens --count 600 | sed 's/.*/"&",/' | tr -d '\n'; printf '}\n'
+  cat <<LUA
+local n = 0
+request = function()
+  n = n + 1
+  local t = tokens[(n % #tokens) + 1]
+  local method = (math.floor(n / #tokens) % 2 == 0) and "PUT" or "DELETE"
+  return wrk.format(method, "/api/v1/ideas/$popular/vote", { ["Authorization"] = "Bearer " .. t })
+end
+LUA
+} > "$vote_lua"
+NOCHECK=1 run "vote / take back (PUT, DELETE), 1 conn" 1 "$base/api/v1/ideas/$popular/vote" "" "$vote_lua"
+NOCHECK=1 run "vote / take back, 4 connections" 4 "$base/api/v1/ideas/$popular/vote" "" "$vote_lua"
 awk -v t="$topic" -v s="$topic_signed" -v h="$healthz" -v a="$page1" -v b="$page1000" 'BEGIN {
   printf "   ratio topic page / healthz (p50): %.1f anonymous, %.1f signed in\n", (h > 0 ? t / h : 0), (h > 0 ? s / h : 0);
   printf "   ratio page 1000 / page 1 (p50):   %.2f   (budget <= 1.5)\n", (a > 0 ? b / a : 0) }'

@@ -48,12 +48,12 @@ test('an idea is submitted, voted, planned and shipped with notes; the voter hea
   await logIn(team, 'pia_product');
   await team.goto(ideaUrl);
   await team.getByLabel('New status').selectOption({ label: 'Planned' });
-  await team.getByLabel('Public note').fill('Planned for the summer accessories line.');
+  await team.getByLabel('Public note', { exact: true }).fill('Planned for the summer accessories line.');
   await team.getByRole('button', { name: 'Change status' }).click();
   await expect(team.getByTestId('idea-status')).toHaveText('Planned');
   await expect(team.getByText('Planned for the summer accessories line.')).toBeVisible();
   await team.getByLabel('New status').selectOption({ label: 'Shipped' });
-  await team.getByLabel('Public note').fill(`The ${word} mount is in shops now.`);
+  await team.getByLabel('Public note', { exact: true }).fill(`The ${word} mount is in shops now.`);
   await team.getByRole('button', { name: 'Change status' }).click();
   await expect(team.getByTestId('idea-status')).toHaveText('Shipped');
   await team.close();

@@ -34,9 +34,19 @@ enum Command {
         /// Questions ("Anybody experience with …?") with their products and 0–3 answers each.
         #[arg(long, default_value_t = 0)]
         questions: i64,
+        /// Ideas (with `--idea-votes` votes in all), seeded also into a forum seeded before, once.
+        #[arg(long, default_value_t = 0)]
+        ideas: i64,
+        #[arg(long, default_value_t = 0)]
+        idea_votes: i64,
         /// Do nothing (successfully) when the forum already has topics.
         #[arg(long)]
         if_empty: bool,
+    },
+    /// Print personal API tokens of the first N generated members (`rider…`), one per line (for benchmarks).
+    BenchTokens {
+        #[arg(long, default_value_t = 200)]
+        count: i64,
     },
     /// Create a verified account, e.g. the first admin.
     CreateUser {
@@ -120,6 +130,8 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             posts,
             longest,
             questions,
+            ideas,
+            idea_votes,
             if_empty,
         } => {
             startup::connect(&config).await.map_err(|e| e.to_string())?;
@@ -138,6 +150,20 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             };
             let summary = server::seed_scale::seed_scale(&config.database_url, &hash, options).await?;
             println!("{summary}");
+            let ideas = server::seed_scale::seed_ideas(&config.database_url, ideas, idea_votes).await?;
+            if !ideas.is_empty() {
+                println!("{ideas}");
+            }
+            Ok(())
+        }
+        Command::BenchTokens { count } => {
+            let hearth = startup::connect(&config).await.map_err(|e| e.to_string())?;
+            let tokens = domain::accounts::api_tokens::issue_for_members(&hearth, "rider", count)
+                .await
+                .map_err(|e| describe(&e))?;
+            for token in tokens {
+                println!("{token}");
+            }
             Ok(())
         }
         Command::CreateUser {

@@ -875,3 +875,168 @@ async fn seed_questions(client: &Client, g: &mut Gen, plan: QuestionPlan) -> Res
         .map_err(|e| e.to_string())?;
     Ok(post_id - plan.post_base)
 }
+
+/// Ideas for the board's benchmark: `count` ideas (topics of kind `idea` in the `ideas` category, about a
+/// product two times in three, most of them new, a few planned, shipped or declined) and about `votes` votes
+/// with a heavy tail (the idea of rank r gets ∝ r^-0.8 votes, each from a distinct member, cast between the
+/// idea's creation and now), then counts and trending scores computed as the app computes them. Does nothing
+/// when ideas exist; works on a database seeded before ideas existed.
+pub async fn seed_ideas(database_url: &str, count: i64, votes: i64) -> Result<String, String> {
+    if count <= 0 {
+        return Ok(String::new());
+    }
+    let (client, connection) = tokio_postgres::connect(database_url, NoTls)
+        .await
+        .map_err(|e| format!("cannot reach PostgreSQL: {e}"))?;
+    tokio::spawn(async move {
+        if let Err(e) = connection.await {
+            tracing::error!(error = %e, "seed connection");
+        }
+    });
+    if scalar(&client, "SELECT count(*) FROM ideas").await? > 0 {
+        return Ok("ideas already seeded".into());
+    }
+    let started = Instant::now();
+    let mut g = Gen {
+        rng: StdRng::seed_from_u64(2027),
+    };
+    client
+        .batch_execute(
+            "SET maintenance_work_mem = '256MB'; SET synchronous_commit = off;
+             INSERT INTO categories (slug, name, description, position)
+             VALUES ('ideas', 'Ideas', 'What should we build next?', 90) ON CONFLICT (slug) DO NOTHING;",
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    let category = scalar(&client, "SELECT id FROM categories WHERE slug = 'ideas'").await?;
+    let user_base = scalar(
+        &client,
+        "SELECT coalesce(min(id), 1) - 1 FROM users WHERE username LIKE 'rider%'",
+    )
+    .await?;
+    let members = scalar(&client, "SELECT count(*) FROM users WHERE username LIKE 'rider%'").await?;
+    if members < 10 {
+        return Err("seed the members first (hearth seed-scale)".into());
+    }
+    let products: Vec<i64> = client
+        .query("SELECT id FROM products ORDER BY id", &[])
+        .await
+        .map_err(|e| e.to_string())?
+        .iter()
+        .map(|r| r.get::<_, i64>(0))
+        .collect();
+    let topic_base = scalar(&client, "SELECT coalesce(max(id), 0) FROM topics").await?;
+    let post_base = scalar(&client, "SELECT coalesce(max(id), 0) FROM posts").await?;
+    let now = Utc::now();
+    let start = now - Duration::days(2 * 365);
+    let span = (now - start).num_seconds();
+    let (mut tbuf, mut pbuf, mut ibuf) = (Vec::new(), Vec::new(), Vec::new());
+    let mut progress = Progress::new("ideas", count);
+    for i in 0..count {
+        let id = topic_base + 1 + i;
+        let created = start + Duration::seconds(i * span / count);
+        let author = user_base + 1 + g.author(members);
+        let mut line = format!("{id}\t{category}\t{author}\t").into_bytes();
+        esc(&mut line, &g.title());
+        line.extend_from_slice(
+            format!(
+                "\t2\t1\t0\t{}\t{t}\t{author}\t{t}\t{t}\tidea\n",
+                g.rng.random_range(0..500),
+                t = ts(created)
+            )
+            .as_bytes(),
+        );
+        tbuf.extend_from_slice(&line);
+        let (md, html) = g.body();
+        pbuf.extend_from_slice(format!("{}\t{id}\t1\t{author}\t", post_base + 1 + i).as_bytes());
+        esc(&mut pbuf, &md);
+        pbuf.push(b'\t');
+        esc(&mut pbuf, &html);
+        pbuf.extend_from_slice(format!("\t{t}\t{t}\n", t = ts(created)).as_bytes());
+        let status = match g.rng.random_range(0..100) {
+            0..70 => "new",
+            70..80 => "under_review",
+            80..88 => "planned",
+            88..92 => "in_progress",
+            92..97 => "shipped",
+            _ => "declined",
+        };
+        let changed =
+            created + Duration::seconds(g.rng.random_range(0..(now - created).num_seconds().max(1)));
+        let product = if products.is_empty() || g.rng.random_range(0..3) == 0 {
+            "\\N".to_owned()
+        } else {
+            products[g.rng.random_range(0..products.len())].to_string()
+        };
+        ibuf.extend_from_slice(
+            format!(
+                "{id}\t{product}\t{status}\t{}\t{}\t{t}\t{t}\n",
+                ts(changed),
+                if status == "shipped" {
+                    ts(changed)
+                } else {
+                    "\\N".into()
+                },
+                t = ts(created)
+            )
+            .as_bytes(),
+        );
+    }
+    progress.tick(count);
+    copy(
+        &client,
+        "COPY topics (id, category_id, author_id, title, next_post_number, last_post_number, reply_count, \
+         view_count, last_posted_at, last_poster_id, created_at, updated_at, kind) FROM STDIN",
+        std::iter::once(tbuf),
+    )
+    .await?;
+    copy(
+        &client,
+        "COPY posts (id, topic_id, post_number, author_id, body_md, body_html, created_at, updated_at) FROM STDIN",
+        std::iter::once(pbuf),
+    )
+    .await?;
+    copy(
+        &client,
+        "COPY ideas (topic_id, product_id, status, status_changed_at, shipped_at, created_at, updated_at) FROM STDIN",
+        std::iter::once(ibuf),
+    )
+    .await?;
+    // Votes: the idea of popularity rank r (a shuffled rank, so old and new ideas alike are popular) gets
+    // ⌊c · r^-0.8⌋ votes, from members k·7919 + offset (mod members): distinct within an idea.
+    let harmonic: f64 = (1..=count).map(|r| (r as f64).powf(-0.8)).sum();
+    let c = votes as f64 / harmonic;
+    let mut progress = Progress::new("idea votes", votes);
+    client
+        .batch_execute(&format!(
+            "ALTER TABLE idea_votes DROP CONSTRAINT idea_votes_pkey;
+             DROP INDEX idea_votes_user_idx; DROP INDEX idea_votes_recent_idx;
+             INSERT INTO idea_votes (idea_id, user_id, created_at)
+             SELECT r.topic_id, {user_base} + 1 + ((k * 7919 + r.topic_id * 104729) % {members}),
+                    r.created_at + (now() - r.created_at) * random()
+             FROM (SELECT topic_id, created_at, row_number() OVER (ORDER BY md5(topic_id::text)) AS rank FROM ideas) r,
+                  generate_series(1, LEAST({members}, floor({c} * power(r.rank, -0.8))::bigint)) k;
+             ALTER TABLE idea_votes ADD CONSTRAINT idea_votes_pkey PRIMARY KEY (idea_id, user_id);
+             CREATE INDEX idea_votes_user_idx ON idea_votes (user_id, idea_id);
+             CREATE INDEX idea_votes_recent_idx ON idea_votes (created_at, idea_id);
+             UPDATE ideas i SET vote_count = v.n FROM (SELECT idea_id, count(*) AS n FROM idea_votes GROUP BY idea_id) v
+               WHERE v.idea_id = i.topic_id;
+             UPDATE ideas i SET trending = s.score
+               FROM (SELECT idea_id, sum({weight}) AS score FROM idea_votes
+                     WHERE created_at > now() - interval '30 days' GROUP BY idea_id) s
+               WHERE s.idea_id = i.topic_id;
+             UPDATE categories c SET topic_count = topic_count + {count}, post_count = post_count + {count} WHERE c.id = {category};
+             SELECT setval('topics_id_seq', (SELECT max(id) FROM topics));
+             SELECT setval('posts_id_seq', (SELECT max(id) FROM posts));
+             ANALYZE ideas; ANALYZE idea_votes; ANALYZE topics; ANALYZE posts;",
+            weight = domain::ideas::TRENDING_WEIGHT,
+        ))
+        .await
+        .map_err(|e| format!("idea votes: {e}"))?;
+    let cast = scalar(&client, "SELECT count(*) FROM idea_votes").await?;
+    progress.tick(cast);
+    Ok(format!(
+        "seeded {count} ideas and {cast} idea votes in {:.0} s",
+        started.elapsed().as_secs_f64()
+    ))
+}

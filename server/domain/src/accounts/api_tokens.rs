@@ -123,3 +123,23 @@ pub async fn actor_for_token(hearth: &Hearth, bearer: &str) -> DomainResult<Opti
         Actor::from_row(&user, AuthMethod::Token { id }).in_club(club.is_some()),
     ))
 }
+
+/// Personal API tokens for the first `count` members whose username starts with `prefix`, one each (for
+/// benchmarks against a seeded community: `hearth bench-tokens`). Returns the secrets.
+pub async fn issue_for_members(hearth: &Hearth, prefix: &str, count: i64) -> DomainResult<Vec<String>> {
+    let mut conn = db::conn(hearth.db()).await?;
+    let rows: Vec<UserRow> = users::table
+        .filter(users::username.like(format!("{prefix}%")))
+        .order(users::id)
+        .limit(count)
+        .select(UserRow::as_select())
+        .load(&mut conn)
+        .await?;
+    drop(conn);
+    let mut secrets = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let actor = Actor::from_row(row, AuthMethod::Session { key: String::new() });
+        secrets.push(create(hearth, &actor, "bench").await?.1);
+    }
+    Ok(secrets)
+}

@@ -76,6 +76,14 @@ pub(crate) async fn render_body(conn: &mut AsyncPgConnection, body: &MarkdownBod
     Ok(markdown::render_with_mentions(body.as_str(), &known))
 }
 
+/// Forgets a member's posting and voting pace (what a seed wrote on their behalf is not their own pace).
+pub async fn forget_pace(hearth: &Hearth, member: UserId) -> DomainResult<()> {
+    for window in ["post:min", "post:hour", "vote:min", "idea-vote:min"] {
+        ratelimit::clear(hearth.kv(), &format!("{window}:{member}")).await?;
+    }
+    Ok(())
+}
+
 /// The team (staff, moderators, product, admins) posts announcements in bulk: no pace limit for them.
 pub(crate) async fn check_pace(hearth: &Hearth, actor: &Actor) -> DomainResult<()> {
     if !actor.roles.list().is_empty() {

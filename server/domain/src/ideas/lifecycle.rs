@@ -311,7 +311,7 @@ pub struct MergeOutcome {
 
 /// The weight, now, of votes cast at `created_at` in the trending score: 0.5^(age / 7 days) within 30
 /// days, nothing after.
-pub(crate) const TRENDING_WEIGHT: &str = "CASE WHEN created_at > now() - interval '30 days'
+pub const TRENDING_WEIGHT: &str = "CASE WHEN created_at > now() - interval '30 days'
      THEN power(0.5, extract(epoch FROM now() - created_at) / 604800.0) ELSE 0 END";
 
 /// Merges a duplicate into another idea (the product team and admins): the duplicate's voters and followers
