@@ -44,6 +44,8 @@ CREATE INDEX ideas_status_idx ON ideas (status, vote_count DESC, topic_id DESC);
 CREATE INDEX ideas_product_idx ON ideas (product_id, vote_count DESC, topic_id DESC) WHERE product_id IS NOT NULL;
 -- "You asked, we built"
 CREATE INDEX ideas_shipped_idx ON ideas (shipped_at DESC, topic_id DESC) WHERE status = 'shipped';
+-- what was merged into an idea (its page lists them)
+CREATE INDEX ideas_merged_into_idx ON ideas (merged_into_id) WHERE merged_into_id IS NOT NULL;
 -- the trending recompute visits only ideas that have a score
 CREATE INDEX ideas_scored_idx ON ideas (topic_id) WHERE trending > 0;
 

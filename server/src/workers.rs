@@ -40,10 +40,13 @@ pub fn spawn(hearth: &Hearth, transport: mail::Transport) -> Vec<JoinHandle<()>>
     let trending = {
         let hearth = hearth.clone();
         tokio::spawn(async move {
+            // Votes add to the scores at once; the exact recompute (decay, the 30-day window) is due every
+            // period, by one instance of all (not at start: a restart must not cost a recompute).
             let mut tick = tokio::time::interval(ideas::TRENDING_REFRESH);
+            tick.tick().await;
             loop {
                 tick.tick().await;
-                if let Err(e) = ideas::refresh_trending(&hearth).await {
+                if let Err(e) = ideas::refresh_trending_if_due(&hearth).await {
                     tracing::warn!(error = %e, "trending scores not refreshed; retrying next round");
                 }
             }

@@ -13,21 +13,22 @@ pub fn HomePage() -> impl IntoView {
     let brand = ctx.brand.clone();
     let verified = query_param("verified").is_some();
     let cats = Resource::new_blocking(|| (), |_| categories());
-    let sections = [
+    // (title, lead, link, link text); the club's link comes with the club.
+    let sections: [(&str, &str, Option<(&str, &str)>); 3] = [
         (
             "Anybody experience with …?",
             "Ask the people who actually own the product, and get answers from real users.",
-            "Questions and answers open here soon.",
+            Some(("/questions", "Browse and ask questions")),
         ),
         (
             "Ideas",
             "Propose what we should build next, vote, and hear back when it ships.",
-            "The ideas board opens here soon.",
+            Some(("/ideas", "Vote on ideas")),
         ),
         (
             "Fan club",
             "Early access, events with limited seats, perks and badges for our biggest fans.",
-            "The club opens here soon.",
+            None,
         ),
     ];
     view! {
@@ -76,11 +77,14 @@ pub fn HomePage() -> impl IntoView {
                 </section>
             </div>
             <div class="home-sections">
-                {sections.into_iter().map(|(title, lead, soon)| view! {
+                {sections.into_iter().map(|(title, lead, link)| view! {
                     <section class="card home-section">
                         <h2>{title}</h2>
                         <p>{lead}</p>
-                        <p class="muted">{soon}</p>
+                        {match link {
+                            Some((href, text)) => view! { <p><a href=href>{text}</a></p> }.into_any(),
+                            None => view! { <p class="muted">"The club opens here soon."</p> }.into_any(),
+                        }}
                     </section>
                 }).collect_view()}
             </div>

@@ -211,6 +211,24 @@ pub(crate) async fn survey_summary(
 /// How often the trending scores are recomputed from the votes.
 pub const TRENDING_REFRESH: std::time::Duration = std::time::Duration::from_secs(300);
 
+/// Runs [`refresh_trending`] unless another instance did in this period (a Redis key taken with `SET NX`
+/// marks the period). Returns the ideas updated, or `None` when it was not this instance's turn.
+pub async fn refresh_trending_if_due(hearth: &Hearth) -> DomainResult<Option<usize>> {
+    let mut conn = hearth.kv().conn();
+    let taken: Option<String> = redis::cmd("SET")
+        .arg(hearth.kv().key("ideas:trending-refreshed"))
+        .arg(1)
+        .arg("NX")
+        .arg("EX")
+        .arg(TRENDING_REFRESH.as_secs().saturating_sub(10).max(1))
+        .query_async(&mut conn)
+        .await?;
+    if taken.is_none() {
+        return Ok(None);
+    }
+    refresh_trending(hearth).await.map(Some)
+}
+
 /// Recomputes every trending score exactly from the votes of the last 30 days (each vote weighing
 /// 0.5^(age / 7 days)). Votes add to the score at once; this pass applies the decay and drops votes older
 /// than 30 days. Returns the number of ideas updated.
