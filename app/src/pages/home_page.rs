@@ -6,6 +6,9 @@ use crate::api::forums::categories;
 use crate::components::{Notice, PageTitle};
 use crate::model::PageCtx;
 
+/// A capability on the front door: title, lead, and where it lives (address, link text) once it exists.
+type HomeSection = (&'static str, &'static str, Option<(&'static str, &'static str)>);
+
 /// The front door: what this community is, and the places that later capabilities fill.
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -14,7 +17,7 @@ pub fn HomePage() -> impl IntoView {
     let verified = query_param("verified").is_some();
     let cats = Resource::new_blocking(|| (), |_| categories());
     // (title, lead, link, link text); the club's link comes with the club.
-    let sections: [(&str, &str, Option<(&str, &str)>); 3] = [
+    let sections: [HomeSection; 3] = [
         (
             "Anybody experience with …?",
             "Ask the people who actually own the product, and get answers from real users.",
