@@ -3,37 +3,13 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use server_fn::ServerFn;
 
 use super::{STATUSES, status_label};
-use crate::api::forums::PostInfo;
 use crate::api::ideas::{
     AnswerIdeaSurvey, CommentIdea, FollowIdea, IdeaView, MergeIdea, SetIdeaStatus, VoteIdea, idea,
 };
 use crate::api::url_error;
 use crate::components::{Composer, FormErrors, PageTitle};
 use crate::pages::forums::data_error;
-
-/// The author line and body of an idea or a comment.
-#[component]
-fn PostBlock(post: PostInfo) -> impl IntoView {
-    view! {
-        <header class="post-header">
-            <p>
-                <a class="post-author" href=format!("/u/{}", post.author)>{post.author_name.clone()}</a>
-                {post.badges.iter().map(|b| view! { <span class="badge">{b.clone()}</span> }).collect_view()}
-            </p>
-            <p class="post-meta">
-                <time datetime=post.created_iso.clone()>{post.created.clone()}</time>
-                {(post.edit_count > 0).then(|| view! { " · " <span>"edited"</span> })}
-                {post.can_edit.then(|| view! { " · " <a href=format!("/p/{}/edit", post.id)>"Edit"</a> })}
-            </p>
-        </header>
-        {(post.status != "published").then(|| view! {
-            <p class="notice notice-held" role="note">
-                "Held for review: only you and the moderators see it. " {post.held_reason.clone().unwrap_or_default()}
-            </p>
-        })}
-        <div class="prose post-body" inner_html=post.body_html.clone()></div>
-    }
-}
+use crate::pages::qa::PostBody;
 
 /// Votes and following: two small forms.
 #[component]
@@ -243,7 +219,7 @@ pub fn IdeaPage() -> impl IntoView {
                             <div class="idea-layout">
                                 <div class="idea-main">
                                     <article class="post question-body" aria-label="The idea">
-                                        <PostBlock post=i.body.clone()/>
+                                        <PostBody post=i.body.clone()/>
                                     </article>
                                     {i.survey_asked.then(|| view! { <Survey idea=i.clone()/> })}
                                     <section id="history" aria-labelledby="history-title">
@@ -285,7 +261,7 @@ pub fn IdeaPage() -> impl IntoView {
                                             let (anchor, label) = (format!("post-{}", c.number), format!("Comment by {}", c.author));
                                             view! {
                                                 <article class="post" id=anchor aria-label=label>
-                                                    <PostBlock post=c/>
+                                                    <PostBody post=c/>
                                                 </article>
                                             }
                                         }).collect_view()}

@@ -10,6 +10,7 @@ mod questions_page;
 pub use ask_page::{AskPage, TitleWithSuggestions};
 pub use notifications_page::NotificationsPage;
 pub use products_page::{AdminProductsPage, MyProductsPage};
+pub(crate) use question_page::PostBody;
 pub use question_page::QuestionPage;
 pub use questions_page::QuestionsPage;
 

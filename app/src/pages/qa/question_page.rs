@@ -9,9 +9,9 @@ use crate::api::url_error;
 use crate::components::{Composer, FormErrors, PageTitle};
 use crate::pages::forums::data_error;
 
-/// The author line and body of a question or an answer.
+/// The author line and body of a question, an answer, an idea or a comment.
 #[component]
-fn PostBody(post: PostInfo) -> impl IntoView {
+pub(crate) fn PostBody(post: PostInfo) -> impl IntoView {
     view! {
         <header class="post-header">
             <p>
