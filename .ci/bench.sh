@@ -8,7 +8,8 @@
 #      page micro-cache (HEARTH_PAGE_CACHE_SECONDS) as real anonymous readers do; signed-in figures never do.
 #   4. ideas: 20,000 ideas and 2,000,000 votes — the board by trending, the API, an idea page, and voting
 #      (PUT then DELETE by 600 members with API tokens)
-#   5. the browser bundle (wasm + js), raw and gzip
+#   5. club and reputation: a full reputation recompute of every member, the event, club and profile pages
+#   6. the browser bundle (wasm + js), raw and gzip
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { echo "bench: wrk is missing (make bench installs it)" >&2; exit 1; }
@@ -159,6 +160,19 @@ LUA
 } > "$vote_lua"
 NOCHECK=1 run "vote / take back (PUT, DELETE), 1 conn" 1 "$base/api/v1/ideas/$popular/vote" "" "$vote_lua"
 NOCHECK=1 run "vote / take back, 4 connections" 4 "$base/api/v1/ideas/$popular/vote" "" "$vote_lua"
+echo "== club and reputation (budget: a full reputation recompute of every member < 60 s)"
+target/release/hearth recompute-reputation 2>/dev/null | sed 's/^/   /'
+event=$(psql_q "SELECT id FROM events ORDER BY id LIMIT 1")
+if [ -z "$event" ]; then
+  event=$(psql_q "WITH e AS (INSERT INTO events (title, place, starts_at, ends_at, capacity)
+    VALUES ('Bench night ride', 'HQ', now() + interval '30 days', now() + interval '30 days 2 hours', 500) RETURNING id)
+    SELECT id FROM e")
+fi
+member=$(psql_q "SELECT u.username FROM member_reputation r JOIN users u ON u.id = r.user_id ORDER BY r.points DESC LIMIT 1")
+run "event page /events/$event, signed in" 64 "$base/events/$event" "Cookie: $cookie"
+run "club page, signed in" 64 "$base/club" "Cookie: $cookie"
+run "profile /u/$member (reputation, badges), signed in" 64 "$base/u/$member" "Cookie: $cookie"
+run "API: GET /api/v1/users/$member" 64 "$base/api/v1/users/$member"
 awk -v t="$topic" -v s="$topic_signed" -v h="$healthz" -v a="$page1" -v b="$page1000" 'BEGIN {
   printf "   ratio topic page / healthz (p50): %.1f anonymous, %.1f signed in\n", (h > 0 ? t / h : 0), (h > 0 ? s / h : 0);
   printf "   ratio page 1000 / page 1 (p50):   %.2f   (budget <= 1.5)\n", (a > 0 ? b / a : 0) }'

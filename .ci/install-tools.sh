@@ -66,3 +66,6 @@ else
   log "building wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes, once per machine)"
   fast_install "$src"
 fi
+
+# The tools' build directory is several gigabytes that nothing reads again: give the disk back.
+rm -rf "$WORK/target"

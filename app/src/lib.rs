@@ -23,7 +23,7 @@ use leptos_router::{
 use components::{HydrationProbe, Layout};
 use model::PageCtx;
 use pages::{
-    account, admin, forums, home_page::HomePage, ideas, not_found_page::NotFoundPage,
+    account, admin, club, forums, home_page::HomePage, ideas, not_found_page::NotFoundPage,
     policy_page::PolicyPage, profile_page::ProfilePage, qa,
 };
 
@@ -100,6 +100,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/ideas/new") view=ideas::NewIdeaPage ssr=SsrMode::Async/>
                     <Route path=path!("/ideas/:id") view=ideas::IdeaPage ssr=SsrMode::Async/>
                     <Route path=path!("/shipped") view=ideas::ShippedPage ssr=SsrMode::Async/>
+                    <Route path=path!("/club") view=club::ClubPage ssr=SsrMode::Async/>
+                    <Route path=path!("/club/members") view=club::DirectoryPage ssr=SsrMode::Async/>
+                    <Route path=path!("/club/events/new") view=club::NewEventPage ssr=SsrMode::Async/>
+                    <Route path=path!("/events/:id") view=club::EventPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reputation") view=club::ReputationPage ssr=SsrMode::Async/>
 
                 </Routes>
             </Layout>

@@ -48,6 +48,8 @@ enum Command {
         #[arg(long, default_value_t = 200)]
         count: i64,
     },
+    /// Recompute every member's reputation and club tier now, in batches of 1,000 (prints members and time).
+    RecomputeReputation,
     /// Create a verified account, e.g. the first admin.
     CreateUser {
         #[arg(long)]
@@ -164,6 +166,18 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             for token in tokens {
                 println!("{token}");
             }
+            Ok(())
+        }
+        Command::RecomputeReputation => {
+            let hearth = startup::connect(&config).await.map_err(|e| e.to_string())?;
+            let started = std::time::Instant::now();
+            let members = domain::reputation::recompute_all(&hearth)
+                .await
+                .map_err(|e| describe(&e))?;
+            println!(
+                "reputation recomputed for {members} members in {:.2} s",
+                started.elapsed().as_secs_f64()
+            );
             Ok(())
         }
         Command::CreateUser {

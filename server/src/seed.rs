@@ -87,9 +87,15 @@ pub async fn seed_demo(hearth: &Hearth) -> DomainResult<()> {
     domain::forums::seed::join_club(hearth, &actors["taylor_trails"]).await?;
     let taylor = actors["taylor_trails"].clone().in_club(true);
     actors.insert("taylor_trails", taylor);
+    for (slug, name, rank, min) in DEMO_TIERS {
+        domain::club::ensure_tier(hearth, slug, name, *rank, *min).await?;
+    }
     seed_forums(hearth, &actors).await?;
     seed_qa(hearth, &actors).await?;
     seed_ideas(hearth, &actors).await?;
+    seed_club(hearth, &actors).await?;
+    // Reputation and tiers from what the seed wrote (a small community: one pass).
+    domain::reputation::recompute_all(hearth).await?;
     // What the seed wrote in the demo members' names does not count against their pace.
     for actor in actors.values() {
         forums::forget_pace(hearth, actor.id).await?;
@@ -104,11 +110,122 @@ const DEMO_TIERS: &[(&str, &str, i32, i32)] = &[
     ("vip", "VIP", 30, 1000),
 ];
 
+/// Perks per tier (tier, title, text, code) and three upcoming events, once.
+async fn seed_club(hearth: &Hearth, actors: &HashMap<&str, Actor>) -> DomainResult<()> {
+    use domain::club;
+    let admin = &actors["ada_admin"];
+    let tiers = club::tiers_with_perks(hearth, None, true).await?;
+    if tiers.iter().all(|t| t.perks.is_empty()) {
+        let perks = [
+            (
+                "fan",
+                "10% off accessories",
+                "In the Lumen web shop, once a year.",
+                "FAN10",
+            ),
+            (
+                "fan",
+                "Club-only news",
+                "The Fan lounge hears about new models first.",
+                "",
+            ),
+            (
+                "insider",
+                "Early firmware",
+                "Try motor and app firmware a month before everyone.",
+                "",
+            ),
+            (
+                "vip",
+                "Prototype test rides",
+                "Ride next year's models at the test track and tell the engineers.",
+                "VIP-TRACK",
+            ),
+        ];
+        for (tier, title, body, code) in perks {
+            club::add_perk(
+                hearth,
+                admin,
+                tier,
+                &club::PerkInput {
+                    title: title.into(),
+                    body: body.into(),
+                    code: code.into(),
+                    link: String::new(),
+                },
+            )
+            .await?;
+        }
+    }
+    if !club::list_events(hearth, false, None).await?.is_empty() {
+        return Ok(());
+    }
+    let staff = &actors["sam_support"];
+    let day = |n: i64| {
+        (chrono::Utc::now().date_naive() + chrono::Duration::days(n))
+            .and_hms_opt(18, 30, 0)
+            .map(|t| t.and_utc().to_rfc3339())
+            .unwrap_or_default()
+    };
+    let events = [
+        (
+            "Night ride through Utrecht",
+            "A relaxed 25 km loop with lights, ending with hot chocolate at Lumen HQ.",
+            "Lumen HQ, Utrecht",
+            14,
+            25,
+            "",
+            "",
+            0,
+        ),
+        (
+            "Factory tour and battery lab",
+            "See where the packs are built and tested; ask the engineers anything.",
+            "Lumen factory, Eindhoven",
+            30,
+            12,
+            "fan",
+            "insider",
+            7,
+        ),
+        (
+            "VIP prototype test day",
+            "Ride next year's prototypes on the test track.",
+            "Lumen test track",
+            45,
+            8,
+            "vip",
+            "",
+            0,
+        ),
+    ];
+    for (title, description, place, in_days, capacity, min_tier, early_tier, early_days) in events {
+        club::create_event(
+            hearth,
+            staff,
+            &club::EventInput {
+                title: title.into(),
+                description: description.into(),
+                place: place.into(),
+                starts_at: day(in_days),
+                capacity,
+                min_tier: min_tier.into(),
+                early_tier: early_tier.into(),
+                early_until: if early_tier.is_empty() {
+                    String::new()
+                } else {
+                    day(early_days)
+                },
+                ..club::EventInput::default()
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 async fn seed_ideas(hearth: &Hearth, actors: &HashMap<&str, Actor>) -> DomainResult<()> {
     use domain::{club, ideas, qa};
-    for (slug, name, rank, min) in DEMO_TIERS {
-        club::ensure_tier(hearth, slug, name, *rank, *min).await?;
-    }
     club::set_member_tier(hearth, actors["taylor_trails"].id, Some("vip")).await?;
     let board = ideas::list_ideas(
         hearth,
@@ -208,6 +325,8 @@ struct DemoCategory {
     color: &'static str,
     visibility: &'static str,
     posting: &'static str,
+    /// For club-only categories: the lowest tier that may enter ("" for every club member).
+    min_tier: &'static str,
 }
 
 const DEMO_CATEGORIES: &[DemoCategory] = &[
@@ -218,6 +337,7 @@ const DEMO_CATEGORIES: &[DemoCategory] = &[
         color: "#1d5b79",
         visibility: "public",
         posting: "staff",
+        min_tier: "",
     },
     DemoCategory {
         slug: "tech-help",
@@ -226,6 +346,7 @@ const DEMO_CATEGORIES: &[DemoCategory] = &[
         color: "#2d6a4f",
         visibility: "public",
         posting: "everyone",
+        min_tier: "",
     },
     DemoCategory {
         slug: "rides-and-routes",
@@ -234,6 +355,7 @@ const DEMO_CATEGORIES: &[DemoCategory] = &[
         color: "#7a2e0e",
         visibility: "public",
         posting: "everyone",
+        min_tier: "",
     },
     DemoCategory {
         slug: "fan-lounge",
@@ -242,6 +364,16 @@ const DEMO_CATEGORIES: &[DemoCategory] = &[
         color: "#6b3fa0",
         visibility: "club",
         posting: "everyone",
+        min_tier: "",
+    },
+    DemoCategory {
+        slug: "vip-lounge",
+        name: "VIP lounge",
+        description: "For VIP members of the fan club: prototypes, test rides and a direct line to the team.",
+        color: "#5c2d91",
+        visibility: "club",
+        posting: "everyone",
+        min_tier: "vip",
     },
     DemoCategory {
         slug: "questions",
@@ -250,6 +382,7 @@ const DEMO_CATEGORIES: &[DemoCategory] = &[
         color: "#8a5a00",
         visibility: "public",
         posting: "everyone",
+        min_tier: "",
     },
     DemoCategory {
         slug: "ideas",
@@ -258,6 +391,7 @@ const DEMO_CATEGORIES: &[DemoCategory] = &[
         color: "#0f5e5a",
         visibility: "public",
         posting: "everyone",
+        min_tier: "",
     },
     DemoCategory {
         slug: "team-room",
@@ -266,6 +400,7 @@ const DEMO_CATEGORIES: &[DemoCategory] = &[
         color: "#4a4a4a",
         visibility: "staff",
         posting: "everyone",
+        min_tier: "",
     },
 ];
 
@@ -361,6 +496,7 @@ async fn seed_forums(hearth: &Hearth, actors: &HashMap<&str, Actor>) -> DomainRe
                         color: c.color.into(),
                         visibility: c.visibility.into(),
                         posting: c.posting.into(),
+                        min_tier: c.min_tier.into(),
                     },
                 )
                 .await?

@@ -1,12 +1,15 @@
 //! Background work of an instance: the mail outbox, the brand and category cache refresh, the view-count flush
-//! and the ideas' trending scores.
+//! the ideas' trending scores and reputation.
 
-use domain::{Hearth, brand, forums, ideas, mail};
+use domain::{Hearth, brand, forums, ideas, mail, reputation};
 use std::time::Duration;
 use tokio::task::JoinHandle;
 
 /// How often buffered topic views reach PostgreSQL (a lost Redis loses at most this window of views).
 pub const VIEW_FLUSH_EVERY: Duration = Duration::from_secs(10);
+
+/// How soon a change to a member's reputation shows (votes, acceptances, replies, idea statuses).
+pub const REPUTATION_EVERY: Duration = Duration::from_secs(5);
 
 pub fn spawn(hearth: &Hearth, transport: mail::Transport) -> Vec<JoinHandle<()>> {
     let mailer = tokio::spawn(mail::run_worker(hearth.clone(), transport));
@@ -52,5 +55,32 @@ pub fn spawn(hearth: &Hearth, transport: mail::Transport) -> Vec<JoinHandle<()>>
             }
         })
     };
-    vec![mailer, refresher, views, trending]
+    let reputation = {
+        let hearth = hearth.clone();
+        tokio::spawn(async move {
+            // Members marked by the triggers, a batch at a time until none is left; once a day (one instance
+            // of all) everyone, so that old credit fades.
+            if let Err(e) = reputation::defer_full_pass(&hearth).await {
+                tracing::warn!(error = %e, "could not defer the daily reputation pass");
+            }
+            let mut tick = tokio::time::interval(REPUTATION_EVERY);
+            loop {
+                tick.tick().await;
+                loop {
+                    match reputation::recompute_dirty(&hearth).await {
+                        Ok(n) if n == reputation::BATCH => continue,
+                        Ok(_) => break,
+                        Err(e) => {
+                            tracing::warn!(error = %e, "reputation not recomputed; retrying next round");
+                            break;
+                        }
+                    }
+                }
+                if let Err(e) = reputation::recompute_all_if_due(&hearth).await {
+                    tracing::warn!(error = %e, "daily reputation pass failed; retrying next round");
+                }
+            }
+        })
+    };
+    vec![mailer, refresher, views, trending, reputation]
 }

@@ -9,34 +9,6 @@ use common::{TestApp, error_code};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
-/// A verified member made directly (sign-up is rate limited per address), logged in from `127.0.0.{n}`.
-async fn member(app: &TestApp, name: &str, n: u8, roles: Vec<domain::accounts::Role>) -> Client {
-    let password = format!("{name} passphrase here");
-    domain::accounts::create_verified(
-        &app.hearth,
-        &domain::accounts::NewAccount {
-            email: format!("{name}@example.com"),
-            username: name.into(),
-            password: password.clone(),
-            roles,
-            display_name: None,
-        },
-        true,
-    )
-    .await
-    .unwrap();
-    let client = app.client_from(&format!("127.0.0.{n}"));
-    let res = app
-        .post_json(
-            &client,
-            "/api/v1/auth/login",
-            json!({"login": name, "password": password}),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    client
-}
-
 async fn put(app: &TestApp, client: &Client, path: &str) -> reqwest::Response {
     client.put(app.url(path)).send().await.unwrap()
 }
@@ -57,9 +29,9 @@ async fn the_idea_loop_over_the_api() {
         )
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
-    let author = member(&app, "author", 2, vec![]).await;
-    let voter = member(&app, "voter", 3, vec![]).await;
-    let team = member(&app, "pia", 4, vec![domain::accounts::Role::Product]).await;
+    let author = app.member("author", 2, vec![]).await;
+    let voter = app.member("voter", 3, vec![]).await;
+    let team = app.member("pia", 4, vec![domain::accounts::Role::Product]).await;
     let anonymous = app.client();
 
     // Submitting: signed in, field errors for bad input.
@@ -410,10 +382,10 @@ async fn concurrent_votes_over_http_and_a_merge_with_overlapping_voters() {
         json!({"slug": "ideas", "name": "Ideas"}),
     )
     .await;
-    let team = member(&app, "pia", 2, vec![domain::accounts::Role::Product]).await;
+    let team = app.member("pia", 2, vec![domain::accounts::Role::Product]).await;
     let mut voters = Vec::new();
     for i in 0..12u8 {
-        voters.push(member(&app, &format!("crowd{i}"), 10 + i, vec![]).await);
+        voters.push(app.member(&format!("crowd{i}"), 10 + i, vec![]).await);
     }
     let new_idea = |title: &'static str| {
         let (app, client) = (&app, &voters[0]);

@@ -21,35 +21,6 @@ async fn member(app: &TestApp, name: &str) -> Client {
     app.logged_in(name, &password).await
 }
 
-/// A verified member made directly (sign-up is rate limited per address), logged in from loopback address
-/// `127.0.0.{n}` so that log-in throttling does not count the crowd as one client.
-async fn crowd_member(app: &TestApp, name: &str, n: u8) -> Client {
-    let password = format!("{name} passphrase here");
-    domain::accounts::create_verified(
-        &app.hearth,
-        &domain::accounts::NewAccount {
-            email: format!("{name}@example.com"),
-            username: name.into(),
-            password: password.clone(),
-            roles: vec![],
-            display_name: None,
-        },
-        true,
-    )
-    .await
-    .unwrap();
-    let client = app.client_from(&format!("127.0.0.{n}"));
-    let res = app
-        .post_json(
-            &client,
-            "/api/v1/auth/login",
-            json!({"login": name, "password": password}),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::OK);
-    client
-}
-
 #[tokio::test]
 async fn ask_answer_vote_accept_over_the_api() {
     let app = TestApp::spawn().await;
@@ -236,7 +207,7 @@ async fn ask_answer_vote_accept_over_the_api() {
     // Votes: 20 members at once all count; the asker voting 10 times at once counts once; not your own.
     let mut voters = Vec::new();
     for i in 0..20u8 {
-        voters.push(crowd_member(&app, &format!("voter{i:02}"), 10 + i).await);
+        voters.push(app.member(&format!("voter{i:02}"), 10 + i, vec![]).await);
     }
     let url = app.url(&format!("/api/v1/answers/{aid}/vote"));
     let all = futures_util::future::join_all(

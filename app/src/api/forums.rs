@@ -21,6 +21,9 @@ pub struct CategoryInfo {
     pub post_count: i32,
     pub can_post: bool,
     pub watching: bool,
+    /// For club-only categories: the slug of the lowest tier that may enter (empty: every club member).
+    #[serde(default)]
+    pub min_tier: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -164,8 +167,9 @@ mod convert {
             position: c.position,
             topic_count: c.topic_count,
             post_count: c.post_count,
-            can_post: viewer.can_start_topics(&c.visibility, &c.posting),
+            can_post: viewer.can_start_topics(c),
             watching,
+            min_tier: c.min_tier_slug.clone().unwrap_or_default(),
         }
     }
 
@@ -196,7 +200,12 @@ mod convert {
         }
     }
 
-    pub fn badges(roles: &[Option<String>], partner: Option<&str>, club: bool) -> Vec<String> {
+    pub fn badges(
+        roles: &[Option<String>],
+        partner: Option<&str>,
+        club: bool,
+        tier: Option<&str>,
+    ) -> Vec<String> {
         let roles = domain::accounts::Roles::from_db(roles);
         let mut out = Vec::new();
         if roles.is_admin() || roles.list().contains(&domain::accounts::Role::Staff) {
@@ -210,7 +219,10 @@ mod convert {
             out.push(format!("Partner · {p}"));
         }
         if club {
-            out.push("Fan club".to_owned());
+            out.push(match tier {
+                Some(tier) => format!("Fan club · {tier}"),
+                None => "Fan club".to_owned(),
+            });
         }
         out
     }
@@ -219,7 +231,12 @@ mod convert {
         let (created, created_iso) = when(p.created_at);
         PostInfo {
             can_edit: viewer.user_id.is_some_and(|u| u.0 == p.author_id) || viewer.manages_topics(),
-            badges: badges(&p.author_roles, p.author_partner_label.as_deref(), p.author_club),
+            badges: badges(
+                &p.author_roles,
+                p.author_partner_label.as_deref(),
+                p.author_club,
+                p.author_tier.as_deref(),
+            ),
             author_name: p
                 .author_display_name
                 .clone()
@@ -652,6 +669,8 @@ pub struct CategoryForm {
     pub color: String,
     pub visibility: String,
     pub posting: String,
+    #[serde(default)]
+    pub min_tier: String,
 }
 
 #[server(endpoint = "forums/save-category")]
@@ -666,6 +685,7 @@ pub async fn save_category(category: CategoryForm) -> Result<(), AppError> {
         color: category.color,
         visibility: category.visibility,
         posting: category.posting,
+        min_tier: category.min_tier,
     };
     let result = match category.id {
         Some(id) => {

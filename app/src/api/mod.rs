@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod club;
 pub mod forums;
 pub mod ideas;
 pub mod policy;

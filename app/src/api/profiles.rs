@@ -18,6 +18,22 @@ pub struct ProfileInfo {
     /// "I own …": product names, with since-when when given.
     #[serde(default)]
     pub owns: Vec<String>,
+    #[serde(default)]
+    pub standing: Option<StandingInfo>,
+}
+
+/// Reputation with its breakdown, trust level, club tier and badges.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StandingInfo {
+    pub reputation: i32,
+    /// (source, points, detail)
+    pub breakdown: Vec<(String, i32, String)>,
+    pub trust_level: i32,
+    pub trust_name: String,
+    pub club: bool,
+    pub club_tier: Option<String>,
+    /// (name, description)
+    pub badges: Vec<(String, String)>,
 }
 
 /// A member's public profile; `None` when there is no such member.
@@ -39,6 +55,10 @@ pub async fn get_profile(username: String) -> Result<Option<ProfileInfo>, AppErr
             .collect(),
         None => Vec::new(),
     };
+    let standing = match &row {
+        Some(row) => Some(standing(&hearth, row).await?),
+        None => None,
+    };
     Ok(row.map(|row| {
         let profile = domain::accounts::Profile::from(&row);
         ProfileInfo {
@@ -49,8 +69,59 @@ pub async fn get_profile(username: String) -> Result<Option<ProfileInfo>, AppErr
             partner_label: profile.partner_label,
             joined: profile.created_at.format("%B %Y").to_string(),
             owns,
+            standing,
         }
     }))
+}
+
+#[cfg(feature = "ssr")]
+async fn standing(
+    hearth: &domain::Hearth,
+    row: &domain::accounts::UserRow,
+) -> Result<StandingInfo, AppError> {
+    let roles = domain::accounts::Roles::from_db(&row.roles);
+    let s = domain::reputation::standing(hearth, row.id, &roles)
+        .await
+        .map_err(ssr::to_app_error)?;
+    let membership = domain::club::membership(hearth, row.id)
+        .await
+        .map_err(ssr::to_app_error)?;
+    let b = &s.breakdown;
+    let members = |n: i32, what: &str| format!("{n} {} {what}", if n == 1 { "member" } else { "members" });
+    Ok(StandingInfo {
+        reputation: b.points,
+        breakdown: vec![
+            (
+                "Answers accepted".into(),
+                b.accepted_points,
+                members(b.askers_helped, "helped"),
+            ),
+            ("Up-votes".into(), b.vote_points, members(b.voters, "up-voted")),
+            (
+                "Follow-ups drawn".into(),
+                b.reply_points,
+                members(b.repliers, "replied"),
+            ),
+            (
+                "Ideas adopted".into(),
+                b.idea_points,
+                format!(
+                    "{} adopted, {} shipped",
+                    b.ideas_adopted - b.ideas_shipped,
+                    b.ideas_shipped
+                ),
+            ),
+        ],
+        trust_level: s.trust.level,
+        trust_name: s.trust.name.to_owned(),
+        club: membership.is_some(),
+        club_tier: membership.and_then(|m| m.tier).map(|t| t.name),
+        badges: s
+            .badges
+            .iter()
+            .map(|b| (b.name.to_owned(), b.description.to_owned()))
+            .collect(),
+    })
 }
 
 /// The signed-in member's own editable profile.
@@ -74,6 +145,7 @@ pub async fn my_profile() -> Result<Option<(ProfileInfo, String, bool)>, AppErro
                 partner_label: profile.partner_label,
                 joined: profile.created_at.format("%B %Y").to_string(),
                 owns: Vec::new(),
+                standing: None,
             },
             row.email.clone(),
             matches!(actor.auth, domain::accounts::AuthMethod::Session { .. }),

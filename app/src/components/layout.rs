@@ -45,6 +45,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                         <li><a href="/latest">"Latest"</a></li>
                         <li><a href="/questions">"Questions"</a></li>
                         <li><a href="/ideas">"Ideas"</a></li>
+                        <li><a href="/club">"Club"</a></li>
                         <li><a href="/search">"Search"</a></li>
                     </ul>
                 </nav>

@@ -16,7 +16,7 @@ pub fn HomePage() -> impl IntoView {
     let brand = ctx.brand.clone();
     let verified = query_param("verified").is_some();
     let cats = Resource::new_blocking(|| (), |_| categories());
-    // (title, lead, link, link text); the club's link comes with the club.
+    // (title, lead, link, link text)
     let sections: [HomeSection; 3] = [
         (
             "Anybody experience with …?",
@@ -31,7 +31,7 @@ pub fn HomePage() -> impl IntoView {
         (
             "Fan club",
             "Early access, events with limited seats, perks and badges for our biggest fans.",
-            None,
+            Some(("/club", "Join the fan club")),
         ),
     ];
     view! {

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod club;
 pub mod forums;
 pub mod home_page;
 pub mod ideas;

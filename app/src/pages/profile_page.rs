@@ -31,6 +31,7 @@ pub fn ProfilePage() -> impl IntoView {
                                     {p.partner_label.clone().map(|l| view! { <li class="badge badge-partner">"Partner · " {l}</li> })}
                                 </ul>
                                 {(!p.bio.is_empty()).then(|| view! { <p class="bio">{p.bio.clone()}</p> })}
+                                {p.standing.clone().map(|s| view! { <Standing standing=s/> })}
                                 {(!p.owns.is_empty()).then(|| view! {
                                     <section aria-labelledby="member-owns">
                                         <h2 id="member-owns">"Owns"</h2>
@@ -56,5 +57,43 @@ pub fn ProfilePage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// Reputation with its breakdown, trust level, club tier and badges.
+#[component]
+fn Standing(standing: crate::api::profiles::StandingInfo) -> impl IntoView {
+    let s = standing;
+    view! {
+        <section class="card standing" aria-labelledby="member-standing">
+            <h2 id="member-standing">"Reputation"</h2>
+            <p class="standing-summary">
+                <strong class="reputation" data-testid="reputation">{s.reputation}</strong>
+                " points · trust level " {s.trust_level} " (" {s.trust_name.clone()} ")"
+                {s.club.then(|| view! {
+                    " · " <span class="badge badge-club">
+                        {s.club_tier.clone().map_or_else(|| "Fan club".to_owned(), |t| format!("Fan club · {t}"))}
+                    </span>
+                })}
+            </p>
+            <table class="breakdown">
+                <caption class="visually-hidden">"Where the points come from"</caption>
+                <thead><tr><th scope="col">"Source"</th><th scope="col">"Points"</th><th scope="col">"From"</th></tr></thead>
+                <tbody>
+                    {s.breakdown.iter().map(|(what, points, detail)| view! {
+                        <tr><th scope="row">{what.clone()}</th><td>{*points}</td><td>{detail.clone()}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <p class="muted"><a href="/reputation">"How reputation works"</a></p>
+            {(!s.badges.is_empty()).then(|| view! {
+                <h3>"Badges"</h3>
+                <ul class="badges earned-badges" aria-label="Badges">
+                    {s.badges.iter().map(|(name, about)| view! {
+                        <li class="badge badge-earned" title=about.clone()>{name.clone()}</li>
+                    }).collect_view()}
+                </ul>
+            })}
+        </section>
     }
 }

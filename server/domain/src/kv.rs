@@ -67,6 +67,21 @@ impl Kv {
         }
     }
 
+    /// Takes a (prefixed) key for `ttl_secs` unless it exists (`SET NX EX`): whether this caller got it. Used to
+    /// let one instance of several do a periodic job.
+    pub async fn set_nx_ex(&self, name: &str, value: &str, ttl_secs: u64) -> DomainResult<bool> {
+        let mut conn = self.conn();
+        let taken: Option<String> = redis::cmd("SET")
+            .arg(self.key(name))
+            .arg(value)
+            .arg("NX")
+            .arg("EX")
+            .arg(ttl_secs.max(1))
+            .query_async(&mut conn)
+            .await?;
+        Ok(taken.is_some())
+    }
+
     /// Publishes a message on a (prefixed) channel.
     pub async fn publish(&self, channel: &str, message: &str) -> DomainResult<()> {
         let mut conn = self.conn();

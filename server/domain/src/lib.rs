@@ -22,6 +22,7 @@ pub mod notifications;
 pub mod policy;
 pub mod qa;
 pub mod ratelimit;
+pub mod reputation;
 pub mod schema;
 pub mod secrets;
 #[cfg(any(test, feature = "testing"))]

@@ -48,6 +48,7 @@ diesel::table! {
         last_posted_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        min_tier_id -> Nullable<Int8>,
     }
 }
 
@@ -65,6 +66,21 @@ diesel::table! {
         joined_at -> Timestamptz,
         created_at -> Timestamptz,
         tier_id -> Nullable<Int8>,
+        granted_tier_id -> Nullable<Int8>,
+        granted_by -> Nullable<Int8>,
+        in_directory -> Bool,
+    }
+}
+
+diesel::table! {
+    club_perks (id) {
+        id -> Int8,
+        tier_id -> Int8,
+        title -> Text,
+        body -> Text,
+        code -> Nullable<Text>,
+        link -> Nullable<Text>,
+        created_at -> Timestamptz,
     }
 }
 
@@ -76,6 +92,7 @@ diesel::table! {
         rank -> Int4,
         min_reputation -> Int4,
         created_at -> Timestamptz,
+        description -> Text,
     }
 }
 
@@ -153,6 +170,14 @@ diesel::table! {
         updated_at -> Timestamptz,
         search -> Nullable<Tsvector>,
         score -> Int4,
+    }
+}
+
+diesel::table! {
+    reputation_dirty (user_id) {
+        user_id -> Int8,
+        marked_at -> Timestamptz,
+        created_at -> Timestamptz,
     }
 }
 
@@ -266,6 +291,39 @@ diesel::table! {
 }
 
 diesel::table! {
+    event_rsvps (event_id, user_id) {
+        event_id -> Int8,
+        user_id -> Int8,
+        status -> Text,
+        queue_no -> Int8,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    events (id) {
+        id -> Int8,
+        title -> Text,
+        description_md -> Text,
+        description_html -> Text,
+        place -> Text,
+        link -> Nullable<Text>,
+        starts_at -> Timestamptz,
+        ends_at -> Timestamptz,
+        capacity -> Int4,
+        min_tier_id -> Nullable<Int8>,
+        early_tier_id -> Nullable<Int8>,
+        early_until -> Nullable<Timestamptz>,
+        going_count -> Int4,
+        waitlist_count -> Int4,
+        created_by -> Nullable<Int8>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     idea_followers (idea_id, user_id) {
         idea_id -> Int8,
         user_id -> Int8,
@@ -317,6 +375,24 @@ diesel::table! {
         shipped_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    member_reputation (user_id) {
+        user_id -> Int8,
+        points -> Int4,
+        accepted_points -> Int4,
+        vote_points -> Int4,
+        reply_points -> Int4,
+        idea_points -> Int4,
+        askers_helped -> Int4,
+        voters -> Int4,
+        repliers -> Int4,
+        ideas_adopted -> Int4,
+        ideas_shipped -> Int4,
+        computed_at -> Timestamptz,
+        created_at -> Timestamptz,
     }
 }
 
@@ -388,7 +464,11 @@ diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(audit_log -> users (actor_id));
 diesel::joinable!(category_watches -> categories (category_id));
 diesel::joinable!(category_watches -> users (user_id));
+diesel::joinable!(categories -> club_tiers (min_tier_id));
 diesel::joinable!(club_members -> club_tiers (tier_id));
+diesel::joinable!(club_perks -> club_tiers (tier_id));
+diesel::joinable!(event_rsvps -> events (event_id));
+diesel::joinable!(event_rsvps -> users (user_id));
 diesel::joinable!(club_members -> users (user_id));
 diesel::joinable!(email_tokens -> users (user_id));
 diesel::joinable!(idea_followers -> ideas (idea_id));
@@ -400,6 +480,7 @@ diesel::joinable!(idea_votes -> ideas (idea_id));
 diesel::joinable!(idea_votes -> users (user_id));
 diesel::joinable!(ideas -> products (product_id));
 diesel::joinable!(ideas -> topics (topic_id));
+diesel::joinable!(member_reputation -> users (user_id));
 diesel::joinable!(notifications -> posts (post_id));
 diesel::joinable!(notifications -> topics (topic_id));
 diesel::joinable!(post_revisions -> posts (post_id));
@@ -428,14 +509,18 @@ diesel::allow_tables_to_appear_in_same_query!(
     categories,
     category_watches,
     club_members,
+    club_perks,
     club_tiers,
     email_tokens,
+    event_rsvps,
+    events,
     idea_followers,
     idea_status_changes,
     idea_surveys,
     idea_votes,
     ideas,
     mail_outbox,
+    member_reputation,
     notifications,
     policy_versions,
     post_revisions,
@@ -444,6 +529,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     products,
     question_products,
     questions,
+    reputation_dirty,
     site_settings,
     topic_reads,
     topic_watches,

@@ -23,6 +23,21 @@ pub fn block(raw: &str) -> Result<String, String> {
     Ok(normalised.trim().to_owned())
 }
 
+/// An optional web address (empty: none): `http(s)://`, one line, at most 500 characters.
+pub fn optional_link(raw: &str) -> Result<Option<String>, String> {
+    let link = raw.trim();
+    if link.is_empty() {
+        return Ok(None);
+    }
+    if !(link.starts_with("https://") || link.starts_with("http://"))
+        || link.len() > 500
+        || link.chars().any(char::is_control)
+    {
+        return Err("must be an http(s) address of at most 500 characters".into());
+    }
+    Ok(Some(link.to_owned()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -36,5 +51,11 @@ mod tests {
         assert_eq!(block("one\r\ntwo\tthree\n"), Ok("one\ntwo\tthree".into()));
         assert!(block("nul\0").is_err());
         assert!(block("esc\u{1b}[31m").is_err());
+        assert_eq!(optional_link(" "), Ok(None));
+        assert_eq!(
+            optional_link(" https://a.example/x "),
+            Ok(Some("https://a.example/x".into()))
+        );
+        assert!(optional_link("javascript:alert(1)").is_err());
     }
 }

@@ -260,7 +260,13 @@ async fn load_row(hearth: &Hearth, actor: &Actor) -> ApiResult<UserRow> {
     responses((status = 200, body = MeResponse), (status = 401, description = "Not signed in", body = ErrorBody)))]
 pub async fn me(hearth: web::Data<Hearth>, caller: Caller) -> ApiResult<HttpResponse> {
     let row = load_row(&hearth, caller.actor()?).await?;
-    Ok(HttpResponse::Ok().json(MeResponse::from(&row)))
+    let mut me = MeResponse::from(&row);
+    me.reputation = i64::from(domain::reputation::breakdown(&hearth, row.id).await?.points);
+    me.club_tier = domain::club::membership(&hearth, row.id)
+        .await?
+        .and_then(|m| m.tier)
+        .map(|t| t.slug);
+    Ok(HttpResponse::Ok().json(me))
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]

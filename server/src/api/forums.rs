@@ -31,6 +31,9 @@ pub struct CategoryResponse {
     pub topic_count: i32,
     pub post_count: i32,
     pub last_posted_at: Option<DateTime<Utc>>,
+    /// For club-only categories: the lowest club tier (slug) that may enter.
+    pub min_tier: Option<String>,
+    pub min_tier_name: Option<String>,
 }
 
 impl From<&Category> for CategoryResponse {
@@ -47,6 +50,8 @@ impl From<&Category> for CategoryResponse {
             topic_count: c.topic_count,
             post_count: c.post_count,
             last_posted_at: c.last_posted_at,
+            min_tier: c.min_tier_slug.clone(),
+            min_tier_name: c.min_tier_name.clone(),
         }
     }
 }
@@ -80,6 +85,8 @@ pub struct CategoryRequest {
     pub visibility: String,
     /// everyone or staff
     pub posting: String,
+    /// For club-only categories: the lowest club tier (slug) that may enter; empty for every club member.
+    pub min_tier: String,
 }
 
 impl From<&CategoryRequest> for forums::CategoryInput {
@@ -104,6 +111,7 @@ impl From<&CategoryRequest> for forums::CategoryInput {
             } else {
                 r.posting.clone()
             },
+            min_tier: r.min_tier.clone(),
         }
     }
 }

@@ -566,32 +566,3 @@ pub async fn shipped(
         next,
     }))
 }
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TierResponse {
-    pub slug: String,
-    pub name: String,
-    pub rank: i32,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TierList {
-    pub items: Vec<TierResponse>,
-}
-
-/// The fan club's tiers, most privileged first.
-#[utoipa::path(get, path = "/api/v1/club/tiers", tag = "ideas",
-    responses((status = 200, body = TierList)))]
-pub async fn tiers(hearth: web::Data<Hearth>) -> ApiResult<HttpResponse> {
-    let tiers = domain::club::list_tiers(&hearth).await?;
-    Ok(HttpResponse::Ok().json(TierList {
-        items: tiers
-            .into_iter()
-            .map(|t| TierResponse {
-                slug: t.slug,
-                name: t.name,
-                rank: t.rank,
-            })
-            .collect(),
-    }))
-}

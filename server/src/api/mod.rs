@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod brand;
+pub mod club;
 pub mod error;
 pub mod forums;
 pub mod ideas;
@@ -136,7 +137,23 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/ideas/{id}/status", web::post().to(ideas::set_status))
             .route("/ideas/{id}/merge", web::post().to(ideas::merge))
             .route("/ideas/{id}/survey", web::post().to(ideas::survey))
-            .route("/club/tiers", web::get().to(ideas::tiers))
+            .route("/club/tiers", web::get().to(club::tiers))
+            .route("/club/tiers", web::post().to(club::save_tier))
+            .route("/club/tiers/{slug}/perks", web::post().to(club::add_perk))
+            .route("/club/membership", web::get().to(club::get_membership))
+            .route("/club/membership", web::put().to(club::join))
+            .route("/club/membership", web::patch().to(club::set_directory))
+            .route("/club/membership", web::delete().to(club::leave))
+            .route("/club/members", web::get().to(club::directory))
+            .route("/club/members/{id}/tier", web::put().to(club::grant))
+            .route("/events", web::get().to(club::list_events))
+            .route("/events", web::post().to(club::create_event))
+            .route("/events/{id}", web::get().to(club::get_event))
+            .route("/events/{id}/rsvp", web::put().to(club::rsvp))
+            .route("/events/{id}/rsvp", web::delete().to(club::cancel_rsvp))
+            .route("/events/{id}/attendees", web::get().to(club::attendees))
+            .route("/events/{id}/ics", web::get().to(club::ics))
+            .route("/reputation", web::get().to(club::formula))
             .route("/notifications", web::get().to(qa::notifications))
             .route("/notifications/read", web::post().to(qa::mark_read))
             .default_service(web::to(not_found)),

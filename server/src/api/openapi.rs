@@ -4,7 +4,7 @@ use actix_web::HttpResponse;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 
-use super::{accounts, brand, error, forums, ideas, policy, qa, users};
+use super::{accounts, brand, club, error, forums, ideas, policy, qa, users};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -30,7 +30,10 @@ use super::{accounts, brand, error, forums, ideas, policy, qa, users};
         qa::similar, qa::get_question, qa::answer, qa::vote, qa::accept, qa::comment,
         qa::notifications, qa::mark_read,
         ideas::list, ideas::export, ideas::submit, ideas::get, ideas::vote, ideas::follow, ideas::comment,
-        ideas::set_status, ideas::merge, ideas::survey, ideas::shipped, ideas::tiers,
+        ideas::set_status, ideas::merge, ideas::survey, ideas::shipped,
+        club::tiers, club::save_tier, club::add_perk, club::get_membership, club::join, club::set_directory,
+        club::leave, club::directory, club::grant, club::list_events, club::create_event, club::get_event,
+        club::rsvp, club::cancel_rsvp, club::attendees, club::ics, club::formula,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail)),
     modifiers(&Security),
@@ -42,6 +45,7 @@ use super::{accounts, brand, error, forums, ideas, policy, qa, users};
         (name = "forums", description = "Categories, topics, posts, search"),
         (name = "qa", description = "Products, questions, answers, votes, acceptance"),
         (name = "ideas", description = "Ideas, votes, statuses with notes, merges, the board and its export"),
+        (name = "club", description = "The fan club: membership, tiers and perks, events and RSVPs, reputation"),
         (name = "notifications", description = "The member's in-app notifications"),
     )
 )]

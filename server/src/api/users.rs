@@ -3,7 +3,8 @@
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use domain::Hearth;
-use domain::accounts::{self, Profile, Role};
+use domain::accounts::{self, Profile, Role, Roles};
+use domain::reputation;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -19,10 +20,16 @@ pub struct ProfileResponse {
     pub bio: String,
     pub roles: Vec<String>,
     pub partner_label: Option<String>,
-    /// Points from what others found useful (filled by the reputation capability).
+    /// Points from what others found useful (see `GET /api/v1/reputation` for the formula).
     pub reputation: i64,
+    /// Where the points come from.
+    pub reputation_breakdown: Option<BreakdownResponse>,
     pub trust_level: i32,
+    pub trust_level_name: String,
+    /// The fan-club tier (slug); null outside the club.
     pub club_tier: Option<String>,
+    pub club_member: bool,
+    /// Badge slugs: first-accepted-answer, helped-10, helped-100, idea-shipped, club-member, event-attended.
     pub badges: Vec<String>,
     /// Slugs of the products the member says they own.
     pub products: Vec<String>,
@@ -39,8 +46,11 @@ impl From<Profile> for ProfileResponse {
             roles: p.roles.names(),
             partner_label: p.partner_label,
             reputation: 0,
+            reputation_breakdown: None,
             trust_level: 0,
+            trust_level_name: String::new(),
             club_tier: None,
+            club_member: false,
             badges: Vec::new(),
             products: Vec::new(),
             created_at: p.created_at,
@@ -61,7 +71,41 @@ pub async fn profile(hearth: web::Data<Hearth>, username: web::Path<String>) -> 
         .into_iter()
         .map(|o| o.product.slug)
         .collect();
+    let standing = reputation::standing(&hearth, row.id, &Roles::from_db(&row.roles)).await?;
+    let membership = domain::club::membership(&hearth, row.id).await?;
+    let b = &standing.breakdown;
+    profile.reputation = i64::from(b.points);
+    profile.reputation_breakdown = Some(BreakdownResponse {
+        accepted_answers: b.accepted_points,
+        askers_helped: b.askers_helped,
+        upvotes: b.vote_points,
+        upvoters: b.voters,
+        follow_ups: b.reply_points,
+        members_replying: b.repliers,
+        ideas: b.idea_points,
+        ideas_adopted: b.ideas_adopted,
+        ideas_shipped: b.ideas_shipped,
+    });
+    profile.trust_level = standing.trust.level;
+    profile.trust_level_name = standing.trust.name.to_owned();
+    profile.club_member = membership.is_some();
+    profile.club_tier = membership.and_then(|m| m.tier).map(|t| t.slug);
+    profile.badges = standing.badges.iter().map(|b| b.slug.to_owned()).collect();
     Ok(HttpResponse::Ok().json(profile))
+}
+
+/// A member's reputation by source (points, and the distinct members behind them).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BreakdownResponse {
+    pub accepted_answers: i32,
+    pub askers_helped: i32,
+    pub upvotes: i32,
+    pub upvoters: i32,
+    pub follow_ups: i32,
+    pub members_replying: i32,
+    pub ideas: i32,
+    pub ideas_adopted: i32,
+    pub ideas_shipped: i32,
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]

@@ -158,6 +158,36 @@ impl TestApp {
         client
     }
 
+    /// A verified member made directly (sign-up is rate limited per address) with roles, and a client logged
+    /// in as them from `127.0.0.{n}` (log-in limits are per address).
+    #[allow(dead_code)]
+    pub async fn member(&self, name: &str, n: u8, roles: Vec<domain::accounts::Role>) -> Client {
+        let password = format!("{name} passphrase here");
+        domain::accounts::create_verified(
+            &self.hearth,
+            &domain::accounts::NewAccount {
+                email: format!("{name}@example.com"),
+                username: name.into(),
+                password: password.clone(),
+                roles,
+                display_name: None,
+            },
+            true,
+        )
+        .await
+        .unwrap();
+        let client = self.client_from(&format!("127.0.0.{n}"));
+        let res = self
+            .post_json(
+                &client,
+                "/api/v1/auth/login",
+                json!({"login": name, "password": password}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        client
+    }
+
     /// An admin account (made as operators do, with the CLI's function) and a client logged in as it.
     pub async fn admin(&self) -> Client {
         domain::accounts::create_verified(

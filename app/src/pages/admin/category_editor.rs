@@ -48,6 +48,7 @@ pub fn CategoryEditor(category: Option<CategoryInfo>, error: Option<AppError>) -
         .map(|c| c.posting.clone())
         .unwrap_or_else(|| "everyone".into());
     let position = category.as_ref().map(|c| c.position).unwrap_or(0);
+    let min_tier = category.as_ref().map(|c| c.min_tier.clone()).unwrap_or_default();
     let field_error = |name: &str| error.as_ref().and_then(|e| e.field(name));
     let id = |field: &str| format!("cat-{key}-{field}");
     let title = category
@@ -96,6 +97,7 @@ pub fn CategoryEditor(category: Option<CategoryInfo>, error: Option<AppError>) -
                     </select>
                 </div>
             </div>
+            {field("Club tier from (slug, for club-only categories; empty for every club member)", "min_tier", min_tier, "text")}
             <button type="submit" class="button button-small">{if category.is_some() { "Save category" } else { "Create category" }}</button>
         </form>
     }

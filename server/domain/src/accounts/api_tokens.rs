@@ -6,7 +6,7 @@ use diesel_async::RunQueryDsl;
 
 use super::{Actor, AuthMethod, UserRow};
 use crate::ids::{ApiTokenId, UserId};
-use crate::schema::{api_tokens, club_members, users};
+use crate::schema::{api_tokens, club_members, club_tiers, users};
 
 use crate::{DomainError, DomainResult, Hearth, db, secrets};
 
@@ -95,9 +95,15 @@ pub async fn actor_for_token(hearth: &Hearth, bearer: &str) -> DomainResult<Opti
         return Ok(None);
     }
     let mut conn = db::conn(hearth.db()).await?;
-    type Found = (ApiTokenId, Option<DateTime<Utc>>, UserRow, Option<UserId>);
+    type Found = (
+        ApiTokenId,
+        Option<DateTime<Utc>>,
+        UserRow,
+        Option<UserId>,
+        Option<i32>,
+    );
     let found: Option<Found> = api_tokens::table
-        .inner_join(users::table.left_join(club_members::table))
+        .inner_join(users::table.left_join(club_members::table.left_join(club_tiers::table)))
         .filter(api_tokens::token_hash.eq(secrets::token_hash(bearer)))
         .filter(api_tokens::revoked_at.is_null())
         .select((
@@ -105,11 +111,12 @@ pub async fn actor_for_token(hearth: &Hearth, bearer: &str) -> DomainResult<Opti
             api_tokens::last_used_at,
             UserRow::as_select(),
             club_members::user_id.nullable(),
+            club_tiers::rank.nullable(),
         ))
         .first(&mut conn)
         .await
         .optional()?;
-    let Some((id, last_used, user, club)) = found else {
+    let Some((id, last_used, user, club, rank)) = found else {
         return Ok(None);
     };
     // Record use at most once a minute per token.
@@ -120,7 +127,9 @@ pub async fn actor_for_token(hearth: &Hearth, bearer: &str) -> DomainResult<Opti
             .await?;
     }
     Ok(Some(
-        Actor::from_row(&user, AuthMethod::Token { id }).in_club(club.is_some()),
+        Actor::from_row(&user, AuthMethod::Token { id })
+            .in_club(club.is_some())
+            .with_club_rank(rank),
     ))
 }
 

@@ -113,6 +113,8 @@ pub struct Actor {
     pub partner_label: Option<String>,
     /// A member of the fan club.
     pub club_member: bool,
+    /// The rank of their club tier (None: no tier, or not in the club).
+    pub club_rank: Option<i32>,
     pub auth: AuthMethod,
 }
 
@@ -126,12 +128,18 @@ impl Actor {
             roles: Roles::from_db(&row.roles),
             partner_label: row.partner_label.clone(),
             club_member: false,
+            club_rank: None,
             auth,
         }
     }
 
     pub fn in_club(mut self, member: bool) -> Actor {
         self.club_member = member;
+        self
+    }
+
+    pub fn with_club_rank(mut self, rank: Option<i32>) -> Actor {
+        self.club_rank = rank;
         self
     }
 

@@ -10,7 +10,7 @@ use crate::db::lower;
 use crate::ids::UserId;
 use crate::mail::{self, templates};
 use crate::ratelimit::{self, Limit};
-use crate::schema::{api_tokens, club_members, email_tokens, users};
+use crate::schema::{api_tokens, club_members, club_tiers, email_tokens, users};
 
 use crate::{DomainError, DomainResult, FieldErrors, Hearth, brand, db, policy, secrets};
 
@@ -576,17 +576,24 @@ pub async fn find(hearth: &Hearth, id: UserId) -> DomainResult<Option<UserRow>> 
         .optional()?)
 }
 
-/// An account and whether it belongs to the fan club, in one query.
-pub async fn find_with_club(hearth: &Hearth, id: UserId) -> DomainResult<Option<(UserRow, bool)>> {
+/// An account, whether it belongs to the fan club and the rank of its club tier, in one query.
+pub async fn find_with_club(
+    hearth: &Hearth,
+    id: UserId,
+) -> DomainResult<Option<(UserRow, bool, Option<i32>)>> {
     let mut conn = db::conn(hearth.db()).await?;
-    let found: Option<(UserRow, Option<UserId>)> = users::table
-        .left_join(club_members::table)
+    let found: Option<(UserRow, Option<UserId>, Option<i32>)> = users::table
+        .left_join(club_members::table.left_join(club_tiers::table))
         .filter(users::id.eq(id))
-        .select((UserRow::as_select(), club_members::user_id.nullable()))
+        .select((
+            UserRow::as_select(),
+            club_members::user_id.nullable(),
+            club_tiers::rank.nullable(),
+        ))
         .first(&mut conn)
         .await
         .optional()?;
-    Ok(found.map(|(row, club)| (row, club.is_some())))
+    Ok(found.map(|(row, club, rank)| (row, club.is_some(), rank)))
 }
 
 pub async fn find_by_username(hearth: &Hearth, username: &str) -> DomainResult<Option<UserRow>> {
@@ -608,8 +615,10 @@ pub async fn actor_for_session(hearth: &Hearth, cookie_value: &str) -> DomainRes
         return Ok(None);
     };
     match find_with_club(hearth, data.user_id).await? {
-        Some((row, club)) => Ok(Some(
-            Actor::from_row(&row, AuthMethod::Session { key }).in_club(club),
+        Some((row, club, rank)) => Ok(Some(
+            Actor::from_row(&row, AuthMethod::Session { key })
+                .in_club(club)
+                .with_club_rank(rank),
         )),
         None => {
             sessions::destroy(hearth.kv(), &key).await?;

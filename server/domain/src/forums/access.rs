@@ -1,5 +1,6 @@
 //! Who may see and post where.
 
+use super::categories::Category;
 use crate::accounts::Actor;
 use crate::ids::UserId;
 
@@ -10,6 +11,8 @@ pub struct Viewer {
     pub user_id: Option<UserId>,
     pub team: bool,
     pub club: bool,
+    /// The rank of the viewer's club tier.
+    pub club_rank: Option<i32>,
     pub moderator: bool,
 }
 
@@ -25,24 +28,32 @@ impl Viewer {
                 user_id: Some(a.id),
                 team: !a.roles.list().is_empty(),
                 club: a.club_member,
+                club_rank: a.club_rank,
                 moderator: a.roles.is_staff() || a.roles.is_moderator(),
             },
         }
     }
 
-    /// Whether this viewer may see a category of this visibility.
-    pub fn can_see(&self, visibility: &str) -> bool {
-        match visibility {
+    /// Whether this viewer may see a category: public ones, club-only ones when in the club (and, where the
+    /// category names a tier, at that tier or higher), team-only ones when on the team. The team sees all.
+    pub fn can_see(&self, category: &Category) -> bool {
+        match category.visibility.as_str() {
             "public" => true,
-            "club" => self.club || self.team,
+            "club" => {
+                self.team
+                    || (self.club
+                        && category
+                            .min_tier_rank
+                            .is_none_or(|min| self.club_rank.is_some_and(|r| r >= min)))
+            }
             "staff" => self.team,
             _ => false,
         }
     }
 
-    /// Whether this viewer may start topics in a category with this posting rule.
-    pub fn can_start_topics(&self, visibility: &str, posting: &str) -> bool {
-        self.user_id.is_some() && self.can_see(visibility) && (posting == "everyone" || self.team)
+    /// Whether this viewer may start topics in a category.
+    pub fn can_start_topics(&self, category: &Category) -> bool {
+        self.user_id.is_some() && self.can_see(category) && (category.posting == "everyone" || self.team)
     }
 
     /// Staff and moderators manage topics (pin, lock, move) and see edit histories and held posts.

@@ -13,7 +13,7 @@ use super::inputs::parse_slug;
 use crate::accounts::Actor;
 use crate::audit::{self, NewAuditEntry};
 use crate::ids::CategoryId;
-use crate::schema::categories;
+use crate::schema::{categories, club_tiers};
 use crate::{DomainError, DomainResult, FieldErrors, Hearth, brand, db};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Serialize)]
@@ -31,6 +31,18 @@ pub struct Category {
     pub post_count: i32,
     pub last_posted_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// A club-only category open only from this tier up.
+    pub min_tier_id: Option<i64>,
+    /// That tier's rank and name (read with the category).
+    #[diesel(select_expression = club_tiers::rank.nullable())]
+    #[diesel(select_expression_type = diesel::dsl::Nullable<club_tiers::rank>)]
+    pub min_tier_rank: Option<i32>,
+    #[diesel(select_expression = club_tiers::name.nullable())]
+    #[diesel(select_expression_type = diesel::dsl::Nullable<club_tiers::name>)]
+    pub min_tier_name: Option<String>,
+    #[diesel(select_expression = club_tiers::slug.nullable())]
+    #[diesel(select_expression_type = diesel::dsl::Nullable<club_tiers::slug>)]
+    pub min_tier_slug: Option<String>,
 }
 
 /// An admin's category form.
@@ -43,6 +55,8 @@ pub struct CategoryInput {
     pub color: String,
     pub visibility: String,
     pub posting: String,
+    /// For club-only categories: the lowest tier (slug) that may enter; empty for every club member.
+    pub min_tier: String,
 }
 
 struct ValidCategory {
@@ -53,9 +67,10 @@ struct ValidCategory {
     color: String,
     visibility: String,
     posting: String,
+    min_tier_id: Option<i64>,
 }
 
-fn validate(input: &CategoryInput) -> DomainResult<ValidCategory> {
+async fn validate(hearth: &Hearth, input: &CategoryInput) -> DomainResult<ValidCategory> {
     let mut errors = FieldErrors::new();
     let slug = errors.check("slug", parse_slug(&input.slug));
     let name = errors
@@ -82,6 +97,17 @@ fn validate(input: &CategoryInput) -> DomainResult<ValidCategory> {
     if !(-10_000..=10_000).contains(&input.position) {
         errors.add("position", "must be between -10000 and 10000");
     }
+    let min_tier_id = match crate::club::optional_tier(hearth, "min_tier", &input.min_tier).await {
+        Ok(Some(_)) if visibility != "club" => {
+            errors.add("min_tier", "only club-only categories take a tier");
+            None
+        }
+        Ok(tier) => tier.map(|t| t.id),
+        Err(_) => {
+            errors.add("min_tier", "no such club tier");
+            None
+        }
+    };
     errors.into_result()?;
     Ok(ValidCategory {
         slug: slug.unwrap_or_default(),
@@ -91,12 +117,14 @@ fn validate(input: &CategoryInput) -> DomainResult<ValidCategory> {
         color: color.unwrap_or_default(),
         visibility: visibility.to_owned(),
         posting: posting.to_owned(),
+        min_tier_id,
     })
 }
 
 /// Every category, in order.
 pub(crate) async fn all_in(conn: &mut AsyncPgConnection) -> DomainResult<Vec<Category>> {
     Ok(categories::table
+        .left_join(club_tiers::table)
         .order((categories::position, categories::id))
         .select(Category::as_select())
         .load(conn)
@@ -161,7 +189,7 @@ pub async fn refresh_categories_if_stale(hearth: &Hearth) -> DomainResult<()> {
 pub(crate) fn visible_ids(hearth: &Hearth, viewer: &Viewer) -> Vec<i64> {
     cached(hearth)
         .iter()
-        .filter(|c| viewer.can_see(&c.visibility))
+        .filter(|c| viewer.can_see(c))
         .map(|c| c.id.0)
         .collect()
 }
@@ -171,21 +199,22 @@ pub async fn list_categories(hearth: &Hearth, viewer: &Viewer) -> DomainResult<V
     let mut conn = db::conn(hearth.db()).await?;
     let all = all_in(&mut conn).await?;
     hearth.category_cache().set(all.clone());
-    Ok(all
-        .into_iter()
-        .filter(|c| viewer.can_see(&c.visibility))
-        .collect())
+    Ok(all.into_iter().filter(|c| viewer.can_see(c)).collect())
 }
 
 /// Refuses a category the viewer may not see: club-only says why (the club is something to join); team-only
 /// pretends not to exist.
 pub(crate) fn check_visible(viewer: &Viewer, category: &Category, what: &'static str) -> DomainResult<()> {
-    if viewer.can_see(&category.visibility) {
+    if viewer.can_see(category) {
         Ok(())
     } else if category.visibility == "club" {
-        Err(DomainError::forbidden(
-            "This is for members of the fan club. Join the club to read it.",
-        ))
+        Err(DomainError::forbidden(match &category.min_tier_name {
+            Some(tier) if viewer.club => format!("This is for {tier} members of the fan club and above."),
+            Some(tier) => {
+                format!("This is for {tier} members of the fan club and above. Join the club to read it.")
+            }
+            None => "This is for members of the fan club. Join the club to read it.".to_owned(),
+        }))
     } else {
         Err(DomainError::NotFound(what))
     }
@@ -224,7 +253,8 @@ pub(crate) async fn category_in(
     id: CategoryId,
 ) -> DomainResult<Option<Category>> {
     Ok(categories::table
-        .find(id)
+        .left_join(club_tiers::table)
+        .filter(categories::id.eq(id))
         .select(Category::as_select())
         .first(conn)
         .await
@@ -245,11 +275,11 @@ pub async fn create_category(
     input: &CategoryInput,
 ) -> DomainResult<Category> {
     actor.require_admin()?;
-    let valid = validate(input)?;
+    let valid = validate(hearth, input).await?;
     let mut conn = db::conn(hearth.db()).await?;
     let actor_id = actor.id;
     conn.transaction::<Category, DomainError, _>(async |conn| {
-        let created: Category = diesel::insert_into(categories::table)
+        let id: CategoryId = diesel::insert_into(categories::table)
             .values((
                 categories::slug.eq(&valid.slug),
                 categories::name.eq(&valid.name),
@@ -258,11 +288,15 @@ pub async fn create_category(
                 categories::color.eq(&valid.color),
                 categories::visibility.eq(&valid.visibility),
                 categories::posting.eq(&valid.posting),
+                categories::min_tier_id.eq(valid.min_tier_id),
             ))
-            .returning(Category::as_returning())
+            .returning(categories::id)
             .get_result(conn)
             .await
             .map_err(slug_conflict)?;
+        let created = category_in(conn, id)
+            .await?
+            .ok_or_else(|| DomainError::internal("category missing after insert"))?;
         audit::record(
             conn,
             NewAuditEntry {
@@ -289,14 +323,14 @@ pub async fn update_category(
     input: &CategoryInput,
 ) -> DomainResult<Category> {
     actor.require_admin()?;
-    let valid = validate(input)?;
+    let valid = validate(hearth, input).await?;
     let mut conn = db::conn(hearth.db()).await?;
     let actor_id = actor.id;
     conn.transaction::<Category, DomainError, _>(async |conn| {
         let before = category_in(conn, id)
             .await?
             .ok_or(DomainError::NotFound("category"))?;
-        let after: Category = diesel::update(categories::table.find(id))
+        diesel::update(categories::table.find(id))
             .set((
                 categories::slug.eq(&valid.slug),
                 categories::name.eq(&valid.name),
@@ -305,12 +339,15 @@ pub async fn update_category(
                 categories::color.eq(&valid.color),
                 categories::visibility.eq(&valid.visibility),
                 categories::posting.eq(&valid.posting),
+                categories::min_tier_id.eq(valid.min_tier_id),
                 categories::updated_at.eq(diesel::dsl::now),
             ))
-            .returning(Category::as_returning())
-            .get_result(conn)
+            .execute(conn)
             .await
             .map_err(slug_conflict)?;
+        let after = category_in(conn, id)
+            .await?
+            .ok_or(DomainError::NotFound("category"))?;
         audit::record(
             conn,
             NewAuditEntry {

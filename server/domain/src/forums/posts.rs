@@ -62,7 +62,7 @@ pub async fn edit_post(
             "only the first post of a topic carries the title",
         ));
     }
-    let html = render_body(&mut conn, &body).await?;
+    let html = render_body(&mut conn, actor, &body).await?;
     let editor = actor.id;
     conn.transaction::<PostRow, DomainError, _>(async |conn| {
         let current: PostRow = posts::table.find(post_id).select(PostRow::as_select()).for_update().first(conn).await?;

@@ -52,6 +52,7 @@ pub(crate) fn category(slug: &str, visibility: &str, posting: &str) -> CategoryI
         color: "#1f5f8b".into(),
         visibility: visibility.into(),
         posting: posting.into(),
+        min_tier: String::new(),
     }
 }
 

@@ -59,8 +59,13 @@ pub struct TopicRow {
     pub kind: String,
 }
 
-/// Renders a body, linking the `@mentions` of members who exist (one query for all of them).
-pub(crate) async fn render_body(conn: &mut AsyncPgConnection, body: &MarkdownBody) -> DomainResult<String> {
+/// Renders an author's body, linking the `@mentions` of members who exist (one query for all of them), and
+/// refuses more links than the author's trust level allows.
+pub(crate) async fn render_body(
+    conn: &mut AsyncPgConnection,
+    author: &Actor,
+    body: &MarkdownBody,
+) -> DomainResult<String> {
     let mentioned = markdown::mentions(body.as_str());
     let known: HashSet<String> = if mentioned.is_empty() {
         HashSet::new()
@@ -73,7 +78,9 @@ pub(crate) async fn render_body(conn: &mut AsyncPgConnection, body: &MarkdownBod
             .into_iter()
             .collect()
     };
-    Ok(markdown::render_with_mentions(body.as_str(), &known))
+    let html = markdown::render_with_mentions(body.as_str(), &known);
+    crate::reputation::check_links(conn, author, &html).await?;
+    Ok(html)
 }
 
 /// Forgets a member's posting and voting pace (what a seed wrote on their behalf is not their own pace).
@@ -185,15 +192,15 @@ pub(crate) async fn create_topic_of_kind(
     let mut conn = db::conn(hearth.db()).await?;
     let category = super::categories::category_by_id(hearth, CategoryId(input.category_id))
         .await?
-        .filter(|c| viewer.can_see(&c.visibility))
+        .filter(|c| viewer.can_see(c))
         .ok_or_else(|| DomainError::invalid("category_id", "choose a category"))?;
-    if !viewer.can_start_topics(&category.visibility, &category.posting) {
+    if !viewer.can_start_topics(&category) {
         return Err(DomainError::forbidden(
             "Only the team can start topics in this category.",
         ));
     }
     check_pace(hearth, actor).await?;
-    let html = render_body(&mut conn, &body).await?;
+    let html = render_body(&mut conn, actor, &body).await?;
     let author = actor.id;
     let created = conn
         .transaction::<(TopicRow, PostRow), DomainError, _>(async |conn| {
@@ -272,7 +279,7 @@ pub async fn reply(
         ));
     }
     check_pace(hearth, actor).await?;
-    let html = render_body(&mut conn, &body).await?;
+    let html = render_body(&mut conn, actor, &body).await?;
     let author = actor.id;
     let quote = input.quote_post_id;
     let post = conn
@@ -389,7 +396,7 @@ pub async fn manage_topic(
         TopicAction::Move(category) => Some(
             super::categories::category_by_id(hearth, category)
                 .await?
-                .filter(|c| viewer.can_see(&c.visibility))
+                .filter(|c| viewer.can_see(c))
                 .ok_or_else(|| DomainError::invalid("category_id", "choose a category"))?,
         ),
         _ => None,

@@ -286,6 +286,9 @@ pub struct PostView {
     pub author_partner_label: Option<String>,
     #[diesel(sql_type = Bool)]
     pub author_club: bool,
+    /// The name of the author's club tier.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub author_tier: Option<String>,
     #[diesel(sql_type = Text)]
     pub body_html: String,
     #[diesel(sql_type = Text)]
@@ -322,13 +325,14 @@ pub(crate) fn post_select(source: &str) -> String {
 const POST_COLUMNS: &str = "
 SELECT p.id, p.topic_id, p.post_number, p.author_id, u.username AS author_username,
        u.display_name AS author_display_name, u.roles AS author_roles, u.partner_label AS author_partner_label,
-       (cm.user_id IS NOT NULL) AS author_club,
+       (cm.user_id IS NOT NULL) AS author_club, ct.name AS author_tier,
        p.body_html, p.status, p.held_reason, p.edit_count, p.edited_at, p.created_at, p.quote_post_id, p.score,
        q.post_number AS quote_post_number, qu.username AS quote_username, left(q.body_md, 600) AS quote_body_md";
 
 const POST_JOINS: &str = "
 JOIN users u ON u.id = p.author_id
 LEFT JOIN club_members cm ON cm.user_id = p.author_id
+LEFT JOIN club_tiers ct ON ct.id = cm.tier_id
 LEFT JOIN posts q ON q.id = p.quote_post_id AND q.status = 'published'
 LEFT JOIN users qu ON qu.id = q.author_id";
 

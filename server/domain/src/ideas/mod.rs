@@ -40,4 +40,4 @@ pub(crate) fn require_product_team(actor: &Actor, what: &str) -> DomainResult<()
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -60,7 +60,7 @@ async fn world() -> World {
 }
 
 /// `n` verified members at once (one INSERT; no password hashing), as actors.
-async fn members(hearth: &Hearth, prefix: &str, n: i64) -> Vec<Actor> {
+pub(crate) async fn members(hearth: &Hearth, prefix: &str, n: i64) -> Vec<Actor> {
     let mut conn = db::conn(hearth.db()).await.unwrap();
     diesel::sql_query(
         "INSERT INTO users (username, email, password_hash, email_verified_at)

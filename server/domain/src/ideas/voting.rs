@@ -214,16 +214,12 @@ pub const TRENDING_REFRESH: std::time::Duration = std::time::Duration::from_secs
 /// Runs [`refresh_trending`] unless another instance did in this period (a Redis key taken with `SET NX`
 /// marks the period). Returns the ideas updated, or `None` when it was not this instance's turn.
 pub async fn refresh_trending_if_due(hearth: &Hearth) -> DomainResult<Option<usize>> {
-    let mut conn = hearth.kv().conn();
-    let taken: Option<String> = redis::cmd("SET")
-        .arg(hearth.kv().key("ideas:trending-refreshed"))
-        .arg(1)
-        .arg("NX")
-        .arg("EX")
-        .arg(TRENDING_REFRESH.as_secs().saturating_sub(10).max(1))
-        .query_async(&mut conn)
-        .await?;
-    if taken.is_none() {
+    let ttl = TRENDING_REFRESH.as_secs().saturating_sub(10);
+    if !hearth
+        .kv()
+        .set_nx_ex("ideas:trending-refreshed", "1", ttl)
+        .await?
+    {
         return Ok(None);
     }
     refresh_trending(hearth).await.map(Some)

@@ -202,7 +202,7 @@ pub async fn comment(hearth: &Hearth, actor: &Actor, post: PostId, body: &str) -
         ));
     }
     crate::forums::check_pace(hearth, actor).await?;
-    let html = crate::forums::render_body(&mut conn, &body).await?;
+    let html = crate::forums::render_body(&mut conn, actor, &body).await?;
     let id: i64 = diesel::insert_into(answer_comments::table)
         .values((
             answer_comments::post_id.eq(answer.post_id),
