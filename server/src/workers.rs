@@ -10,6 +10,7 @@ pub const VIEW_FLUSH_EVERY: Duration = Duration::from_secs(10);
 
 /// How soon a change to a member's reputation shows (votes, acceptances, replies, idea statuses).
 pub const REPUTATION_EVERY: Duration = Duration::from_secs(5);
+pub const INBOX_SWEEP_EVERY: Duration = Duration::from_secs(60);
 
 pub fn spawn(hearth: &Hearth, transport: mail::Transport) -> Vec<JoinHandle<()>> {
     let mailer = tokio::spawn(mail::run_worker(hearth.clone(), transport));
@@ -82,5 +83,19 @@ pub fn spawn(hearth: &Hearth, transport: mail::Transport) -> Vec<JoinHandle<()>>
             }
         })
     };
-    vec![mailer, refresher, views, trending, reputation]
+    let inbox = {
+        let hearth = hearth.clone();
+        tokio::spawn(async move {
+            // Questions that waited too long without an answer enter the staff inbox (idempotent: one row per
+            // question, so several instances sweeping at once add each question once).
+            let mut tick = tokio::time::interval(INBOX_SWEEP_EVERY);
+            loop {
+                tick.tick().await;
+                if let Err(e) = domain::moderation::inbox::sweep(&hearth).await {
+                    tracing::warn!(error = %e, "staff inbox not swept; retrying next round");
+                }
+            }
+        })
+    };
+    vec![mailer, refresher, views, trending, reputation, inbox]
 }

@@ -18,6 +18,7 @@ pub mod ids;
 pub mod kv;
 pub mod mail;
 pub mod markdown;
+pub mod moderation;
 pub mod notifications;
 pub mod policy;
 pub mod qa;

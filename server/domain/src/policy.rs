@@ -46,6 +46,28 @@ pub async fn history(hearth: &Hearth) -> DomainResult<Vec<PolicyVersion>> {
         .await?)
 }
 
+const VERSION_KEY: &str = "policy:version";
+
+/// The version in force, from Redis (set when a version is published; filled from PostgreSQL when missing, for
+/// an hour). Every post asks, so this must not take a database connection.
+pub async fn current_version(hearth: &Hearth) -> DomainResult<i32> {
+    let mut kv = hearth.kv().conn();
+    let key = hearth.kv().key(VERSION_KEY);
+    let cached: Option<i32> = redis::cmd("GET").arg(&key).query_async(&mut kv).await?;
+    if let Some(v) = cached {
+        return Ok(v);
+    }
+    let version = current(hearth).await?.version;
+    let _: () = redis::cmd("SET")
+        .arg(&key)
+        .arg(version)
+        .arg("EX")
+        .arg(3600)
+        .query_async(&mut kv)
+        .await?;
+    Ok(version)
+}
+
 /// Publishes a new version (admins only). Members accept it before their next post.
 pub async fn publish(
     hearth: &Hearth,
@@ -72,7 +94,7 @@ pub async fn publish(
     let body_html = markdown::render(body_md);
     let mut conn = db::conn(hearth.db()).await?;
     let actor_id = actor.id;
-    conn.transaction::<PolicyVersion, DomainError, _>(async |conn| {
+    let created = conn.transaction::<PolicyVersion, DomainError, _>(async |conn| {
         // Serialise publishers: the version number is max + 1.
         diesel::sql_query("LOCK TABLE policy_versions IN SHARE ROW EXCLUSIVE MODE")
             .execute(conn)
@@ -109,5 +131,31 @@ pub async fn publish(
         .await?;
         Ok(created)
     })
-    .await
+    .await?;
+    // Every instance sees the new version at once (they share Redis).
+    let mut kv = hearth.kv().conn();
+    let _: () = redis::cmd("SET")
+        .arg(hearth.kv().key(VERSION_KEY))
+        .arg(created.version)
+        .arg("EX")
+        .arg(3600)
+        .query_async(&mut kv)
+        .await?;
+    Ok(created)
+}
+
+/// Accepts the version in force (members asked to before their next post). Returns the version accepted.
+pub async fn accept(hearth: &Hearth, actor: &Actor) -> DomainResult<i32> {
+    use crate::schema::users;
+    let mut conn = db::conn(hearth.db()).await?;
+    let current = current_in(&mut conn).await?;
+    diesel::update(users::table.find(actor.id))
+        .set((
+            users::accepted_policy_version.eq(Some(current.version)),
+            users::accepted_policy_at.eq(diesel::dsl::now),
+            users::updated_at.eq(diesel::dsl::now),
+        ))
+        .execute(&mut conn)
+        .await?;
+    Ok(current.version)
 }

@@ -170,6 +170,7 @@ diesel::table! {
         updated_at -> Timestamptz,
         search -> Nullable<Tsvector>,
         score -> Int4,
+        sentiment -> Nullable<Float4>,
     }
 }
 
@@ -258,6 +259,9 @@ diesel::table! {
         last_login_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        suspended_until -> Nullable<Timestamptz>,
+        suspension_reason -> Nullable<Text>,
+        approved_posts -> Int4,
     }
 }
 
@@ -270,6 +274,7 @@ diesel::table! {
         body_html -> Text,
         status -> Text,
         created_at -> Timestamptz,
+        held_reason -> Nullable<Text>,
     }
 }
 
@@ -455,11 +460,94 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    moderation_settings (name) {
+        name -> Text,
+        enabled -> Bool,
+        params -> Jsonb,
+        updated_by -> Nullable<Int8>,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    flags (id) {
+        id -> Int8,
+        post_id -> Int8,
+        flagger_id -> Int8,
+        reason -> Text,
+        note -> Text,
+        weight -> Int4,
+        outcome -> Nullable<Text>,
+        resolved_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    moderation_queue (id) {
+        id -> Int8,
+        kind -> Text,
+        post_id -> Nullable<Int8>,
+        comment_id -> Nullable<Int8>,
+        author_id -> Int8,
+        reason -> Text,
+        detail -> Text,
+        state -> Text,
+        resolved_by -> Nullable<Int8>,
+        resolved_at -> Nullable<Timestamptz>,
+        resolution -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    appeals (id) {
+        id -> Int8,
+        post_id -> Nullable<Int8>,
+        comment_id -> Nullable<Int8>,
+        author_id -> Int8,
+        body -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    member_sanctions (id) {
+        id -> Int8,
+        user_id -> Int8,
+        kind -> Text,
+        until -> Nullable<Timestamptz>,
+        reason -> Text,
+        created_by -> Nullable<Int8>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    inbox_items (id) {
+        id -> Int8,
+        kind -> Text,
+        topic_id -> Int8,
+        post_id -> Int8,
+        waiting_since -> Timestamptz,
+        assigned_to -> Nullable<Int8>,
+        assigned_at -> Nullable<Timestamptz>,
+        first_response_at -> Nullable<Timestamptz>,
+        first_responder_id -> Nullable<Int8>,
+        handled_at -> Nullable<Timestamptz>,
+        handled_by -> Nullable<Int8>,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(answer_comments -> posts (post_id));
 diesel::joinable!(answer_comments -> users (author_id));
 diesel::joinable!(answer_votes -> posts (post_id));
 diesel::joinable!(answer_votes -> users (user_id));
 diesel::joinable!(answerer_stats -> users (user_id));
+diesel::joinable!(flags -> posts (post_id));
+diesel::joinable!(inbox_items -> topics (topic_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(audit_log -> users (actor_id));
 diesel::joinable!(category_watches -> categories (category_id));
@@ -502,6 +590,12 @@ diesel::joinable!(topics -> categories (category_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     answer_comments,
+    appeals,
+    flags,
+    inbox_items,
+    member_sanctions,
+    moderation_queue,
+    moderation_settings,
     answer_votes,
     answerer_stats,
     api_tokens,

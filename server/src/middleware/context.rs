@@ -59,7 +59,7 @@ pub async fn context(
         _ => Ok(None),
     };
     let actor = match actor {
-        Ok(actor) => actor,
+        Ok(actor) => actor.map(|a| a.with_ip(&ip)),
         Err(err) => {
             // Redis or PostgreSQL is down: serve the request anonymously rather than failing every page.
             tracing::error!(error = %err, "could not resolve the session");

@@ -116,6 +116,13 @@ pub struct Actor {
     /// The rank of their club tier (None: no tier, or not in the club).
     pub club_rank: Option<i32>,
     pub auth: AuthMethod,
+    /// The policy version they accepted last.
+    pub accepted_policy_version: Option<i32>,
+    /// Suspended until then (far future: banned), and why.
+    pub suspended_until: Option<chrono::DateTime<chrono::Utc>>,
+    pub suspension_reason: Option<String>,
+    /// The address the request came from, when known (per-address rate limits).
+    pub ip: Option<String>,
 }
 
 impl Actor {
@@ -130,6 +137,10 @@ impl Actor {
             club_member: false,
             club_rank: None,
             auth,
+            accepted_policy_version: row.accepted_policy_version,
+            suspended_until: row.suspended_until,
+            suspension_reason: row.suspension_reason.clone(),
+            ip: None,
         }
     }
 
@@ -141,6 +152,36 @@ impl Actor {
     pub fn with_club_rank(mut self, rank: Option<i32>) -> Actor {
         self.club_rank = rank;
         self
+    }
+
+    pub fn with_ip(mut self, ip: &str) -> Actor {
+        self.ip = Some(ip.to_owned());
+        self
+    }
+
+    /// Anyone on the brand's team (staff, moderators, product, admins).
+    pub fn is_team(&self) -> bool {
+        !self.roles.list().is_empty()
+    }
+
+    /// Refuses a suspended or banned member (they can read, not post, vote or flag).
+    pub fn require_active(&self) -> crate::DomainResult<()> {
+        match self.suspended_until {
+            Some(until) if until > chrono::Utc::now() => {
+                let reason = self.suspension_reason.as_deref().unwrap_or("");
+                let when = if until.timestamp() > 32_000_000_000 {
+                    "Your account is banned".to_owned()
+                } else {
+                    format!("Your account is suspended until {}", until.format("%-d %B %Y, %H:%M UTC"))
+                };
+                Err(crate::DomainError::forbidden(if reason.is_empty() {
+                    format!("{when}: you can read, but not post, vote or flag.")
+                } else {
+                    format!("{when} ({reason}): you can read, but not post, vote or flag.")
+                }))
+            }
+            _ => Ok(()),
+        }
     }
 
     pub fn name(&self) -> &str {

@@ -22,6 +22,9 @@ pub struct UserRow {
     pub last_login_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Suspended (or, until 'infinity', banned): may read, not post, vote or flag.
+    pub suspended_until: Option<DateTime<Utc>>,
+    pub suspension_reason: Option<String>,
 }
 
 #[derive(Debug, Insertable)]

@@ -63,6 +63,11 @@ pub async fn edit_post(
         ));
     }
     let html = render_body(&mut conn, actor, &body).await?;
+    if !viewer.manages_topics() {
+        actor.require_active()?;
+        let rules = crate::moderation::rules::load_in(&mut conn).await?;
+        crate::moderation::rules::check_blocked(&rules, body.as_str())?;
+    }
     let editor = actor.id;
     conn.transaction::<PostRow, DomainError, _>(async |conn| {
         let current: PostRow = posts::table.find(post_id).select(PostRow::as_select()).for_update().first(conn).await?;

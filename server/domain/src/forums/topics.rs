@@ -93,6 +93,7 @@ pub async fn forget_pace(hearth: &Hearth, member: UserId) -> DomainResult<()> {
 
 /// The team (staff, moderators, product, admins) posts announcements in bulk: no pace limit for them.
 pub(crate) async fn check_pace(hearth: &Hearth, actor: &Actor) -> DomainResult<()> {
+    crate::moderation::gate(hearth, actor).await?;
     if !actor.roles.list().is_empty() {
         return Ok(());
     }
@@ -201,6 +202,7 @@ pub(crate) async fn create_topic_of_kind(
     }
     check_pace(hearth, actor).await?;
     let html = render_body(&mut conn, actor, &body).await?;
+    let screened = crate::moderation::screen(&mut conn, actor, body.as_str(), &html).await?;
     let author = actor.id;
     let created = conn
         .transaction::<(TopicRow, PostRow), DomainError, _>(async |conn| {
@@ -213,6 +215,8 @@ pub(crate) async fn create_topic_of_kind(
                     topics::last_post_number.eq(1),
                     topics::last_poster_id.eq(Some(author)),
                     topics::kind.eq(kind),
+                    topics::status.eq(screened.status),
+                    topics::held_reason.eq(&screened.held_reason),
                 ))
                 .returning(TopicRow::as_returning())
                 .get_result(conn)
@@ -224,18 +228,24 @@ pub(crate) async fn create_topic_of_kind(
                     posts::author_id.eq(author),
                     posts::body_md.eq(body.as_str()),
                     posts::body_html.eq(&html),
+                    posts::status.eq(screened.status),
+                    posts::held_reason.eq(&screened.held_reason),
+                    posts::sentiment.eq(Some(screened.sentiment)),
                 ))
                 .returning(PostRow::as_returning())
                 .get_result(conn)
                 .await?;
-            diesel::update(categories::table.find(category.id))
-                .set((
-                    categories::topic_count.eq(categories::topic_count + 1),
-                    categories::post_count.eq(categories::post_count + 1),
-                    categories::last_posted_at.eq(diesel::dsl::now),
-                ))
-                .execute(conn)
-                .await?;
+            // A held topic is counted when a moderator approves it.
+            if !screened.held() {
+                diesel::update(categories::table.find(category.id))
+                    .set((
+                        categories::topic_count.eq(categories::topic_count + 1),
+                        categories::post_count.eq(categories::post_count + 1),
+                        categories::last_posted_at.eq(diesel::dsl::now),
+                    ))
+                    .execute(conn)
+                    .await?;
+            }
             watch_in(conn, author, topic.id).await?;
             mark_read_in(conn, author, topic.id, 1).await?;
             match new_kind {
@@ -247,6 +257,8 @@ pub(crate) async fn create_topic_of_kind(
                     crate::ideas::on_idea_created(conn, topic.id, author, product).await?;
                 }
             }
+            crate::moderation::after_write_in(conn, &screened, crate::moderation::Content::Post(post.id), actor)
+                .await?;
             Ok((topic, post))
         })
         .await?;
@@ -280,6 +292,7 @@ pub async fn reply(
     }
     check_pace(hearth, actor).await?;
     let html = render_body(&mut conn, actor, &body).await?;
+    let screened = crate::moderation::screen(&mut conn, actor, body.as_str(), &html).await?;
     let author = actor.id;
     let quote = input.quote_post_id;
     let post = conn
@@ -320,10 +333,25 @@ pub async fn reply(
                     posts::body_md.eq(body.as_str()),
                     posts::body_html.eq(&html),
                     posts::quote_post_id.eq(quote.map(PostId)),
+                    posts::status.eq(screened.status),
+                    posts::held_reason.eq(&screened.held_reason),
+                    posts::sentiment.eq(Some(screened.sentiment)),
                 ))
                 .returning(PostRow::as_returning())
                 .get_result(conn)
                 .await?;
+            watch_in(conn, author, topic_id).await?;
+            crate::moderation::after_write_in(conn, &screened, crate::moderation::Content::Post(post.id), actor)
+                .await?;
+            if screened.held() {
+                // Numbered now, counted (and announced) when a moderator approves it.
+                diesel::update(topics::table.find(topic_id))
+                    .set(topics::next_post_number.eq(number + 1))
+                    .execute(conn)
+                    .await?;
+                return Ok(post);
+            }
+            crate::moderation::staff_replied_in(conn, actor, topic_id).await?;
             diesel::update(topics::table.find(topic_id))
                 .set((
                     topics::next_post_number.eq(number + 1),
@@ -342,7 +370,6 @@ pub async fn reply(
                 ))
                 .execute(conn)
                 .await?;
-            watch_in(conn, author, topic_id).await?;
             mark_read_in(conn, author, topic_id, number).await?;
             if topic.kind == "question" {
                 crate::qa::on_answer(conn, topic_id, &topic.title, topic.author_id, post.id, author).await?;

@@ -63,8 +63,8 @@ async fn world() -> World {
 pub(crate) async fn members(hearth: &Hearth, prefix: &str, n: i64) -> Vec<Actor> {
     let mut conn = db::conn(hearth.db()).await.unwrap();
     diesel::sql_query(
-        "INSERT INTO users (username, email, password_hash, email_verified_at)
-         SELECT $1 || g, $1 || g || '@example.com', 'not-a-hash', now() FROM generate_series(1, $2) g",
+        "INSERT INTO users (username, email, password_hash, email_verified_at, accepted_policy_version)
+         SELECT $1 || g, $1 || g || '@example.com', 'not-a-hash', now(), 1 FROM generate_series(1, $2) g",
     )
     .bind::<Text, _>(prefix)
     .bind::<BigInt, _>(n)

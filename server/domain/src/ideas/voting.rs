@@ -35,6 +35,7 @@ pub async fn vote(hearth: &Hearth, actor: &Actor, idea: TopicId, on: bool) -> Do
     let viewer = Viewer::of(Some(actor));
     let mut conn = db::conn(hearth.db()).await?;
     crate::forums::views::topic_detail(hearth, &mut conn, &viewer, idea).await?;
+    crate::moderation::vote_gate(hearth, actor).await?;
     ratelimit::hit(
         hearth.kv(),
         &format!("idea-vote:min:{}", actor.id),

@@ -76,6 +76,7 @@ pub async fn vote(hearth: &Hearth, actor: &Actor, post: PostId, value: i16) -> D
     if answer.author_id == actor.id {
         return Err(DomainError::forbidden("You cannot vote on your own answer."));
     }
+    crate::moderation::vote_gate(hearth, actor).await?;
     ratelimit::hit(hearth.kv(), &format!("vote:min:{}", actor.id), VOTES_PER_MINUTE).await?;
     let voter = actor.id;
     conn.transaction::<i32, DomainError, _>(async |conn| {
@@ -203,15 +204,22 @@ pub async fn comment(hearth: &Hearth, actor: &Actor, post: PostId, body: &str) -
     }
     crate::forums::check_pace(hearth, actor).await?;
     let html = crate::forums::render_body(&mut conn, actor, &body).await?;
-    let id: i64 = diesel::insert_into(answer_comments::table)
-        .values((
-            answer_comments::post_id.eq(answer.post_id),
-            answer_comments::author_id.eq(actor.id),
-            answer_comments::body_md.eq(body.as_str()),
-            answer_comments::body_html.eq(&html),
-        ))
-        .returning(answer_comments::id)
-        .get_result(&mut conn)
-        .await?;
-    Ok(id)
+    let screened = crate::moderation::screen(&mut conn, actor, body.as_str(), &html).await?;
+    conn.transaction::<i64, DomainError, _>(async |conn| {
+        let id: i64 = diesel::insert_into(answer_comments::table)
+            .values((
+                answer_comments::post_id.eq(answer.post_id),
+                answer_comments::author_id.eq(actor.id),
+                answer_comments::body_md.eq(body.as_str()),
+                answer_comments::body_html.eq(&html),
+                answer_comments::status.eq(screened.status),
+                answer_comments::held_reason.eq(&screened.held_reason),
+            ))
+            .returning(answer_comments::id)
+            .get_result(conn)
+            .await?;
+        crate::moderation::after_write_in(conn, &screened, crate::moderation::Content::Comment(id), actor).await?;
+        Ok(id)
+    })
+    .await
 }
