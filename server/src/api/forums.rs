@@ -619,6 +619,8 @@ pub async fn revisions(
 pub struct ManageRequest {
     /// For `move`.
     pub category_id: Option<i64>,
+    /// For `merge`: the topic that receives this one's posts.
+    pub into_topic_id: Option<i64>,
     /// Why (kept in the audit log).
     pub reason: String,
 }
@@ -637,8 +639,8 @@ pub struct ManagedTopic {
 
 /// `POST /topics/{id}/{action}` for pin, unpin, lock, unlock and move (staff and moderators; audited).
 #[utoipa::path(post, path = "/api/v1/topics/{id}/{action}", tag = "forums",
-    params(("id" = i64, Path), ("action" = String, Path, description = "pin, unpin, lock, unlock or move")),
-    request_body(content = ManageRequest, description = "Optional; `category_id` is required for move"),
+    params(("id" = i64, Path), ("action" = String, Path, description = "pin, unpin, lock, unlock, move or merge")),
+    request_body(content = ManageRequest, description = "Optional; `category_id` is required for move, `into_topic_id` for merge"),
     responses((status = 200, body = ManagedTopic), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody)))]
 pub async fn manage(
@@ -649,6 +651,23 @@ pub async fn manage(
 ) -> ApiResult<HttpResponse> {
     let (id, action) = path.into_inner();
     let body = body.map(|b| b.into_inner()).unwrap_or_default();
+    if action == "merge" {
+        let into = body
+            .into_topic_id
+            .ok_or_else(|| DomainError::invalid("into_topic_id", "is required to merge a topic"))?;
+        forums::merge_topic(&hearth, caller.actor()?, TopicId(id), TopicId(into), &body.reason).await?;
+        let page = views::topic_page(&hearth, &viewer(&caller), TopicId(into), 1).await?;
+        let t = page.topic;
+        return Ok(HttpResponse::Ok().json(ManagedTopic {
+            id: t.id,
+            title: t.title,
+            status: t.status,
+            pinned: t.pinned,
+            locked: t.locked,
+            category_id: page.category.id.0,
+            category_slug: page.category.slug.clone(),
+        }));
+    }
     let action = match (action.as_str(), body.category_id) {
         ("pin", _) => TopicAction::Pin,
         ("unpin", _) => TopicAction::Unpin,

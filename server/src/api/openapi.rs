@@ -4,7 +4,7 @@ use actix_web::HttpResponse;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 
-use super::{accounts, brand, club, error, forums, ideas, policy, qa, users};
+use super::{accounts, brand, club, error, forums, ideas, moderation, policy, qa, users};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -34,6 +34,10 @@ use super::{accounts, brand, club, error, forums, ideas, policy, qa, users};
         club::tiers, club::save_tier, club::add_perk, club::get_membership, club::join, club::set_directory,
         club::leave, club::directory, club::grant, club::list_events, club::create_event, club::get_event,
         club::rsvp, club::cancel_rsvp, club::attendees, club::ics, club::formula,
+        moderation::flag, moderation::queue_list, moderation::approve, moderation::reject, moderation::hide,
+        moderation::appeal_post, moderation::appeal_comment, moderation::sanction, moderation::audit_log,
+        moderation::get_rules, moderation::put_rules, moderation::accept_policy, moderation::inbox_list,
+        moderation::inbox_act,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail)),
     modifiers(&Security),
@@ -46,6 +50,8 @@ use super::{accounts, brand, club, error, forums, ideas, policy, qa, users};
         (name = "qa", description = "Products, questions, answers, votes, acceptance"),
         (name = "ideas", description = "Ideas, votes, statuses with notes, merges, the board and its export"),
         (name = "club", description = "The fan club: membership, tiers and perks, events and RSVPs, reputation"),
+        (name = "moderation", description = "Flags, the moderation queue, appeals, sanctions, rules, the audit log"),
+        (name = "listening", description = "The staff inbox: unanswered questions and detractor posts"),
         (name = "notifications", description = "The member's in-app notifications"),
     )
 )]

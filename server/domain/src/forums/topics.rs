@@ -489,3 +489,115 @@ pub async fn check_topic_visible(hearth: &Hearth, viewer: &Viewer, topic_id: Top
     let (_, category) = super::views::topic_detail(hearth, &mut conn, viewer, topic_id).await?;
     check_visible(viewer, &category, "topic")
 }
+
+/// Merges a topic into another (staff and moderators; audited): its posts follow the target's, in their order,
+/// with new numbers; the source is closed with a pointer to the target. Both topics' counters are recomputed.
+pub async fn merge_topic(
+    hearth: &Hearth,
+    actor: &Actor,
+    source: TopicId,
+    target: TopicId,
+    reason: &str,
+) -> DomainResult<TopicRow> {
+    use diesel::sql_types::{BigInt, Integer};
+    let viewer = Viewer::of(Some(actor));
+    if !viewer.manages_topics() {
+        return Err(DomainError::forbidden(
+            "Only staff and moderators can merge topics.",
+        ));
+    }
+    let reason = crate::text::line(reason).map_err(|m| DomainError::invalid("reason", m))?;
+    if source == target {
+        return Err(DomainError::invalid("into_topic_id", "choose another topic"));
+    }
+    let mut conn = db::conn(hearth.db()).await?;
+    super::views::topic_detail(hearth, &mut conn, &viewer, source).await?;
+    super::views::topic_detail(hearth, &mut conn, &viewer, target)
+        .await
+        .map_err(|_| DomainError::invalid("into_topic_id", "no such topic"))?;
+    let actor_id = actor.id;
+    conn.transaction::<TopicRow, DomainError, _>(async |conn| {
+        // Lock both in id order, so that two merges cannot deadlock.
+        let mut locked: Vec<TopicRow> = topics::table
+            .filter(topics::id.eq_any([source, target]))
+            .order(topics::id)
+            .select(TopicRow::as_select())
+            .for_update()
+            .load(conn)
+            .await?;
+        let src = locked.iter().position(|t| t.id == source).ok_or(DomainError::NotFound("topic"))?;
+        let from = locked.remove(src);
+        let into = locked.pop().ok_or(DomainError::NotFound("topic"))?;
+        if from.status == "deleted" {
+            return Err(DomainError::NotFound("topic"));
+        }
+        let moved: usize = diesel::sql_query(
+            "WITH moved AS (SELECT id, row_number() OVER (ORDER BY post_number) AS rn FROM posts WHERE topic_id = $1)
+             UPDATE posts p SET topic_id = $2, post_number = $3 + moved.rn - 1, updated_at = now()
+               FROM moved WHERE p.id = moved.id",
+        )
+        .bind::<BigInt, _>(source.0)
+        .bind::<BigInt, _>(target.0)
+        .bind::<Integer, _>(into.next_post_number)
+        .execute(conn)
+        .await?;
+        let published_moved: i64 = posts::table
+            .filter(posts::topic_id.eq(target))
+            .filter(posts::post_number.ge(into.next_post_number))
+            .filter(posts::status.eq("published"))
+            .count()
+            .get_result(conn)
+            .await?;
+        diesel::sql_query(
+            "UPDATE topics t SET next_post_number = t.next_post_number + $2,
+                reply_count = (SELECT count(*) FROM posts p WHERE p.topic_id = t.id AND p.status = 'published' AND p.post_number > 1),
+                last_post_number = COALESCE((SELECT max(post_number) FROM posts p WHERE p.topic_id = t.id AND p.status = 'published'), 1),
+                last_posted_at = GREATEST(t.last_posted_at, $3), updated_at = now()
+              WHERE t.id = $1",
+        )
+        .bind::<BigInt, _>(target.0)
+        .bind::<Integer, _>(moved as i32)
+        .bind::<diesel::sql_types::Timestamptz, _>(from.last_posted_at)
+        .execute(conn)
+        .await?;
+        let was_published = from.status == "published";
+        diesel::update(topics::table.find(source))
+            .set((
+                topics::status.eq("deleted"),
+                topics::held_reason.eq(Some(format!("Merged into topic {target}"))),
+                topics::reply_count.eq(0),
+                topics::updated_at.eq(diesel::dsl::now),
+            ))
+            .execute(conn)
+            .await?;
+        if was_published {
+            let published_moved = published_moved as i32;
+            diesel::update(categories::table.find(from.category_id))
+                .set((
+                    categories::topic_count.eq(categories::topic_count - 1),
+                    categories::post_count.eq(categories::post_count - published_moved),
+                ))
+                .execute(conn)
+                .await?;
+            diesel::update(categories::table.find(into.category_id))
+                .set(categories::post_count.eq(categories::post_count + published_moved))
+                .execute(conn)
+                .await?;
+        }
+        audit::record(
+            conn,
+            NewAuditEntry {
+                actor_id: Some(actor_id),
+                action: "topic.merge".into(),
+                target_type: "topic".into(),
+                target_id: Some(source.0),
+                before: Some(serde_json::json!({ "title": from.title, "posts": moved, "status": from.status })),
+                after: Some(serde_json::json!({ "merged_into": target.0, "status": "deleted" })),
+                reason,
+            },
+        )
+        .await?;
+        Ok(topics::table.find(target).select(TopicRow::as_select()).first(conn).await?)
+    })
+    .await
+}

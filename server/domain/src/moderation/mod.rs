@@ -28,7 +28,7 @@ pub use rules::{AuthorFacts, Rules, Verdict};
 pub use sanctions::{Sanction, sanction};
 
 /// Posting from one address (all accounts behind it together).
-pub const POSTS_PER_IP_MINUTE: Limit = Limit::new(30, 60);
+pub const POSTS_PER_IP_MINUTE: Limit = Limit::new(60, 60);
 
 static ANALYZER: LazyLock<vader_sentiment::SentimentIntensityAnalyzer<'static>> =
     LazyLock::new(vader_sentiment::SentimentIntensityAnalyzer::new);
@@ -215,4 +215,18 @@ pub(crate) async fn post_facts(
         .await
         .optional()?
         .ok_or(DomainError::NotFound("post"))
+}
+
+/// The first post of a topic (flagging a topic flags it).
+pub async fn first_post(hearth: &Hearth, topic: TopicId) -> DomainResult<PostId> {
+    use crate::schema::posts;
+    let mut conn = crate::db::conn(hearth.db()).await?;
+    posts::table
+        .filter(posts::topic_id.eq(topic))
+        .filter(posts::post_number.eq(1))
+        .select(posts::id)
+        .first(&mut conn)
+        .await
+        .optional()?
+        .ok_or(DomainError::NotFound("topic"))
 }
