@@ -23,7 +23,7 @@ use leptos_router::{
 use components::{HydrationProbe, Layout};
 use model::PageCtx;
 use pages::{
-    account, admin, club, forums, home_page::HomePage, ideas, not_found_page::NotFoundPage,
+    account, admin, club, forums, home_page::HomePage, ideas, moderation, not_found_page::NotFoundPage,
     policy_page::PolicyPage, profile_page::ProfilePage, qa,
 };
 
@@ -105,6 +105,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/club/events/new") view=club::NewEventPage ssr=SsrMode::Async/>
                     <Route path=path!("/events/:id") view=club::EventPage ssr=SsrMode::Async/>
                     <Route path=path!("/reputation") view=club::ReputationPage ssr=SsrMode::Async/>
+                    <Route path=path!("/mod") view=moderation::QueuePage ssr=SsrMode::Async/>
+                    <Route path=path!("/mod/audit") view=moderation::AuditPage ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/inbox") view=moderation::InboxPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/rules") view=moderation::RulesPage ssr=SsrMode::Async/>
 
                 </Routes>
             </Layout>

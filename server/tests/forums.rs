@@ -96,7 +96,7 @@ async fn create_category_topic_reply_quote_edit_and_lock() {
         .post_json(
             &member,
             &format!("/api/v1/topics/{topic_id}/posts"),
-            json!({"body": "Thanks!", "quote_post_id": first_reply["id"]}),
+            json!({"body": "Thanks! That is exactly what I needed.", "quote_post_id": first_reply["id"]}),
         )
         .await;
     let quoting: Value = res.json().await.unwrap();

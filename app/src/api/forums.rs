@@ -79,6 +79,8 @@ pub struct PostInfo {
     pub created_iso: String,
     pub quote: Option<QuoteInfo>,
     pub can_edit: bool,
+    /// Written by the viewer (flag it: no; appeal it: yes, when rejected or hidden).
+    pub mine: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -210,6 +212,7 @@ mod convert {
         let mut out = Vec::new();
         if roles.is_admin() || roles.list().contains(&domain::accounts::Role::Staff) {
             out.push("Staff".to_owned());
+            out.push("Official".to_owned());
         } else if roles.list().contains(&domain::accounts::Role::Moderator) {
             out.push("Moderator".to_owned());
         } else if roles.list().contains(&domain::accounts::Role::Product) {
@@ -231,6 +234,7 @@ mod convert {
         let (created, created_iso) = when(p.created_at);
         PostInfo {
             can_edit: viewer.user_id.is_some_and(|u| u.0 == p.author_id) || viewer.manages_topics(),
+            mine: viewer.user_id.is_some_and(|u| u.0 == p.author_id),
             badges: badges(
                 &p.author_roles,
                 p.author_partner_label.as_deref(),

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod club;
 pub mod forums;
 pub mod ideas;
+pub mod moderation;
 pub mod policy;
 pub mod profiles;
 pub mod qa;

@@ -53,6 +53,8 @@ pub fn Layout(children: Children) -> impl IntoView {
                     {match viewer {
                         Some(v) => view! {
                             <ul>
+                                {(v.has_role("moderator") || v.has_role("staff")).then(|| view! { <li><a href="/mod">"Moderation"</a></li> })}
+                                {v.has_role("staff").then(|| view! { <li><a href="/staff/inbox">"Inbox"</a></li> })}
                                 {v.has_role("admin").then(|| view! { <li><a href="/admin">"Admin"</a></li> })}
                                 <li><a href="/notifications">"Notifications"</a></li>
                                 <li><a href="/settings" class="viewer-name">{v.name().to_owned()}</a></li>

@@ -1,18 +1,36 @@
 use leptos::prelude::*;
 
 use super::query_param;
+use crate::api::moderation::{AcceptPolicy, policy_status};
 use crate::api::policy::policy_history;
 use crate::components::{Notice, PageTitle};
+use server_fn::ServerFn;
 
 /// The acceptable use policy in force, and every earlier version.
 #[component]
 pub fn PolicyPage() -> impl IntoView {
     let versions = Resource::new_blocking(|| (), |_| policy_history());
     let published = query_param("published").is_some();
+    let accepted = query_param("accepted").is_some();
+    let status = Resource::new_blocking(|| (), |_| policy_status());
     view! {
         <PageTitle text="Acceptable use policy"/>
         <div class="page narrow policy-page">
             {published.then(|| view! { <Notice>"The new version is published. Members accept it before their next post."</Notice> })}
+            {accepted.then(|| view! { <Notice>"Thank you: you accepted the policy in force and can post again."</Notice> })}
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    (status.await == Ok(Some(false))).then(|| view! {
+                        <section class="card policy-accept" aria-labelledby="accept-title">
+                            <h2 id="accept-title">"The policy changed"</h2>
+                            <p>"Please read the version below and accept it before your next post."</p>
+                            <form method="post" action=AcceptPolicy::url() class="inline-form">
+                                <button type="submit" class="button">"I accept this policy"</button>
+                            </form>
+                        </section>
+                    })
+                })}
+            </Suspense>
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match versions.await {

@@ -107,7 +107,12 @@ pub async fn search(
 ) -> DomainResult<(Vec<AuditRow>, Option<i64>)> {
     use diesel::sql_types::{BigInt, Nullable, Text};
     crate::moderation::require_moderator(actor)?;
-    let blank = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+    let blank = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
     let limit = limit.clamp(1, 200);
     let mut conn = crate::db::conn(hearth.db()).await?;
     let mut rows: Vec<AuditRow> = diesel::sql_query(

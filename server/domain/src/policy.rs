@@ -94,44 +94,45 @@ pub async fn publish(
     let body_html = markdown::render(body_md);
     let mut conn = db::conn(hearth.db()).await?;
     let actor_id = actor.id;
-    let created = conn.transaction::<PolicyVersion, DomainError, _>(async |conn| {
-        // Serialise publishers: the version number is max + 1.
-        diesel::sql_query("LOCK TABLE policy_versions IN SHARE ROW EXCLUSIVE MODE")
-            .execute(conn)
+    let created = conn
+        .transaction::<PolicyVersion, DomainError, _>(async |conn| {
+            // Serialise publishers: the version number is max + 1.
+            diesel::sql_query("LOCK TABLE policy_versions IN SHARE ROW EXCLUSIVE MODE")
+                .execute(conn)
+                .await?;
+            let next: i32 = policy_versions::table
+                .select(diesel::dsl::max(policy_versions::version))
+                .first::<Option<i32>>(conn)
+                .await?
+                .unwrap_or(0)
+                + 1;
+            let created: PolicyVersion = diesel::insert_into(policy_versions::table)
+                .values((
+                    policy_versions::version.eq(next),
+                    policy_versions::title.eq(title),
+                    policy_versions::body_md.eq(body_md),
+                    policy_versions::body_html.eq(&body_html),
+                    policy_versions::published_by.eq(Some(actor_id)),
+                ))
+                .returning(PolicyVersion::as_returning())
+                .get_result(conn)
+                .await?;
+            audit::record(
+                conn,
+                NewAuditEntry {
+                    actor_id: Some(actor_id),
+                    action: "policy.publish".into(),
+                    target_type: "policy_version".into(),
+                    target_id: Some(next.into()),
+                    before: None,
+                    after: Some(serde_json::json!({ "version": next, "title": title })),
+                    reason: String::new(),
+                },
+            )
             .await?;
-        let next: i32 = policy_versions::table
-            .select(diesel::dsl::max(policy_versions::version))
-            .first::<Option<i32>>(conn)
-            .await?
-            .unwrap_or(0)
-            + 1;
-        let created: PolicyVersion = diesel::insert_into(policy_versions::table)
-            .values((
-                policy_versions::version.eq(next),
-                policy_versions::title.eq(title),
-                policy_versions::body_md.eq(body_md),
-                policy_versions::body_html.eq(&body_html),
-                policy_versions::published_by.eq(Some(actor_id)),
-            ))
-            .returning(PolicyVersion::as_returning())
-            .get_result(conn)
-            .await?;
-        audit::record(
-            conn,
-            NewAuditEntry {
-                actor_id: Some(actor_id),
-                action: "policy.publish".into(),
-                target_type: "policy_version".into(),
-                target_id: Some(next.into()),
-                before: None,
-                after: Some(serde_json::json!({ "version": next, "title": title })),
-                reason: String::new(),
-            },
-        )
+            Ok(created)
+        })
         .await?;
-        Ok(created)
-    })
-    .await?;
     // Every instance sees the new version at once (they share Redis).
     let mut kv = hearth.kv().conn();
     let _: () = redis::cmd("SET")

@@ -157,18 +157,30 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/reputation", web::get().to(club::formula))
             .route("/flags", web::post().to(moderation::flag))
             .route("/moderation/queue", web::get().to(moderation::queue_list))
-            .route("/moderation/queue/{id}/approve", web::post().to(moderation::approve))
-            .route("/moderation/queue/{id}/reject", web::post().to(moderation::reject))
+            .route(
+                "/moderation/queue/{id}/approve",
+                web::post().to(moderation::approve),
+            )
+            .route(
+                "/moderation/queue/{id}/reject",
+                web::post().to(moderation::reject),
+            )
             .route("/moderation/audit", web::get().to(moderation::audit_log))
             .route("/moderation/rules", web::get().to(moderation::get_rules))
             .route("/moderation/rules", web::put().to(moderation::put_rules))
             .route("/posts/{id}/hide", web::post().to(moderation::hide))
             .route("/posts/{id}/appeal", web::post().to(moderation::appeal_post))
-            .route("/comments/{id}/appeal", web::post().to(moderation::appeal_comment))
+            .route(
+                "/comments/{id}/appeal",
+                web::post().to(moderation::appeal_comment),
+            )
             .route("/users/{id}/{action}", web::post().to(moderation::sanction))
             .route("/policy/accept", web::post().to(moderation::accept_policy))
             .route("/staff/inbox", web::get().to(moderation::inbox_list))
-            .route("/staff/inbox/{id}/{action}", web::post().to(moderation::inbox_act))
+            .route(
+                "/staff/inbox/{id}/{action}",
+                web::post().to(moderation::inbox_act),
+            )
             .route("/notifications", web::get().to(qa::notifications))
             .route("/notifications/read", web::post().to(qa::mark_read))
             .default_service(web::to(not_found)),

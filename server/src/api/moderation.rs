@@ -43,7 +43,11 @@ pub struct FlagResponse {
     responses((status = 201, body = FlagResponse), (status = 200, body = FlagResponse, description = "Flagged before"),
         (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
-pub async fn flag(hearth: web::Data<Hearth>, caller: Caller, body: web::Json<FlagRequest>) -> ApiResult<HttpResponse> {
+pub async fn flag(
+    hearth: web::Data<Hearth>,
+    caller: Caller,
+    body: web::Json<FlagRequest>,
+) -> ApiResult<HttpResponse> {
     let actor = caller.actor()?;
     let post = match body.target_type.as_str() {
         "post" | "reply" | "answer" | "comment" => PostId(body.target_id),
@@ -312,7 +316,13 @@ pub async fn appeal_post(
     path: web::Path<i64>,
     body: web::Json<AppealRequest>,
 ) -> ApiResult<HttpResponse> {
-    let id = moderation::appeal(&hearth, caller.actor()?, Content::Post(PostId(path.into_inner())), &body.body).await?;
+    let id = moderation::appeal(
+        &hearth,
+        caller.actor()?,
+        Content::Post(PostId(path.into_inner())),
+        &body.body,
+    )
+    .await?;
     Ok(HttpResponse::Created().json(AppealResponse { queue_item: id }))
 }
 
@@ -327,7 +337,13 @@ pub async fn appeal_comment(
     path: web::Path<i64>,
     body: web::Json<AppealRequest>,
 ) -> ApiResult<HttpResponse> {
-    let id = moderation::appeal(&hearth, caller.actor()?, Content::Comment(path.into_inner()), &body.body).await?;
+    let id = moderation::appeal(
+        &hearth,
+        caller.actor()?,
+        Content::Comment(path.into_inner()),
+        &body.body,
+    )
+    .await?;
     Ok(HttpResponse::Created().json(AppealResponse { queue_item: id }))
 }
 
@@ -363,7 +379,9 @@ pub async fn sanction(
     let (id, action) = path.into_inner();
     let body = body.map(|b| b.into_inner()).unwrap_or_default();
     let sanction = match action.as_str() {
-        "suspend" => Sanction::Suspend(sanctions::parse_until(&body.until).map_err(|m| DomainError::invalid("until", m))?),
+        "suspend" => Sanction::Suspend(
+            sanctions::parse_until(&body.until).map_err(|m| DomainError::invalid("until", m))?,
+        ),
         "unsuspend" => Sanction::Unsuspend,
         "warn" => Sanction::Warn,
         "ban" => Sanction::Ban,
@@ -374,7 +392,14 @@ pub async fn sanction(
         Sanction::Ban => Some(sanctions::forever()),
         _ => None,
     };
-    moderation::sanction(&hearth, caller.actor()?, UserId(id), sanction.clone(), &body.reason).await?;
+    moderation::sanction(
+        &hearth,
+        caller.actor()?,
+        UserId(id),
+        sanction.clone(),
+        &body.reason,
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(SanctionResponse {
         user_id: id,
         action,
@@ -464,7 +489,11 @@ pub async fn get_rules(hearth: web::Data<Hearth>, caller: Caller) -> ApiResult<H
 /// Replaces the rules (admins; audited). Omitted rules and fields keep their defaults.
 #[utoipa::path(put, path = "/api/v1/moderation/rules", tag = "moderation", request_body = Object,
     responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
-pub async fn put_rules(hearth: web::Data<Hearth>, caller: Caller, body: web::Json<Rules>) -> ApiResult<HttpResponse> {
+pub async fn put_rules(
+    hearth: web::Data<Hearth>,
+    caller: Caller,
+    body: web::Json<Rules>,
+) -> ApiResult<HttpResponse> {
     let saved = rules::save(&hearth, caller.actor()?, body.into_inner()).await?;
     Ok(HttpResponse::Ok().json(saved))
 }
@@ -527,7 +556,9 @@ fn inbox_cursor(raw: Option<&str>) -> Result<Option<(DateTime<Utc>, i64)>, Domai
     };
     let bad = || DomainError::invalid("after", "is not a cursor from this list");
     let (at, id) = raw.split_once('~').ok_or_else(bad)?;
-    let at = DateTime::parse_from_rfc3339(at).map_err(|_| bad())?.with_timezone(&Utc);
+    let at = DateTime::parse_from_rfc3339(at)
+        .map_err(|_| bad())?
+        .with_timezone(&Utc);
     Ok(Some((at, id.parse().map_err(|_| bad())?)))
 }
 

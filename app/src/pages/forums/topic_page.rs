@@ -4,6 +4,7 @@ use server_fn::ServerFn;
 
 use super::data_error;
 use crate::api::forums::{ManageTopic, PostInfo, Reply, TopicView, WatchTopic, post_source, topic_page};
+use crate::api::moderation::{AppealPost, FlagPost, HidePost};
 use crate::api::url_error;
 use crate::components::{Composer, FormErrors, PageTitle};
 use crate::pages::query_param;
@@ -35,7 +36,14 @@ fn TopicPager(id: i64, page: i32, pages: i32) -> impl IntoView {
 }
 
 #[component]
-fn Post(post: PostInfo, topic_id: i64, page: i32, can_reply: bool, manages: bool) -> impl IntoView {
+fn Post(
+    post: PostInfo,
+    topic_id: i64,
+    page: i32,
+    can_reply: bool,
+    manages: bool,
+    signed_in: bool,
+) -> impl IntoView {
     let anchor = format!("post-{}", post.number);
     let heading = format!("post-{}-by", post.number);
     let held = post.status != "published";
@@ -87,6 +95,7 @@ fn Post(post: PostInfo, topic_id: i64, page: i32, can_reply: bool, manages: bool
                 {post.can_edit.then(|| view! {
                     <a href=format!("/p/{}/edit", post.id)>"Edit"<span class="visually-hidden">" post " {post.number}</span></a>
                 })}
+                <PostModeration post=post.clone() topic_id signed_in manages/>
             </footer>
         </article>
     }
@@ -225,10 +234,11 @@ pub fn TopicPage() -> impl IntoView {
                                     })}
                                     {topic.manages.then(|| view! { <TeamTools topic=topic.clone()/> })}
                                 </header>
+                                <ModerationNotices/>
                                 <TopicPager id=topic.id page=topic.page pages=topic.pages/>
                                 <div class="posts">
                                     {topic.posts.iter().cloned().map(|post| view! {
-                                        <Post post topic_id=topic.id page=topic.page can_reply=topic.can_reply manages=topic.manages/>
+                                        <Post post topic_id=topic.id page=topic.page can_reply=topic.can_reply manages=topic.manages signed_in=topic.signed_in/>
                                     }).collect_view()}
                                 </div>
                                 <TopicPager id=topic.id page=topic.page pages=topic.pages/>
@@ -271,5 +281,88 @@ pub fn PostPermalink() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// Flag (members, not on their own posts), hide (the team) and appeal (the author of hidden or rejected posts).
+#[component]
+fn PostModeration(post: PostInfo, topic_id: i64, signed_in: bool, manages: bool) -> impl IntoView {
+    let n = post.number;
+    let id = post.id.to_string();
+    let topic = topic_id.to_string();
+    let can_flag = signed_in && !post.mine && post.status == "published";
+    let can_hide = manages && post.status == "published";
+    let can_appeal = post.mine && (post.status == "rejected" || post.status == "hidden");
+    let (flag_note, hide_reason, appeal_body) = (
+        format!("flag-note-{n}"),
+        format!("hide-reason-{n}"),
+        format!("appeal-{n}"),
+    );
+    view! {
+        {can_flag.then(|| view! {
+            <details class="post-flag">
+                <summary>"Flag"<span class="visually-hidden">" post " {n}</span></summary>
+                <form method="post" action=FlagPost::url() class="form">
+                    <input type="hidden" name="post_id" value=id.clone()/>
+                    <input type="hidden" name="topic_id" value=topic.clone()/>
+                    <fieldset>
+                        <legend>"What is wrong with post " {n} "?"</legend>
+                        <p class="check"><input type="radio" id=format!("flag-spam-{n}") name="reason" value="spam" required/> <label for=format!("flag-spam-{n}")>"Spam or advertising"</label></p>
+                        <p class="check"><input type="radio" id=format!("flag-abusive-{n}") name="reason" value="abusive"/> <label for=format!("flag-abusive-{n}")>"Abusive or harassing"</label></p>
+                        <p class="check"><input type="radio" id=format!("flag-off-{n}") name="reason" value="off_topic"/> <label for=format!("flag-off-{n}")>"Off-topic"</label></p>
+                        <p class="check"><input type="radio" id=format!("flag-other-{n}") name="reason" value="other"/> <label for=format!("flag-other-{n}")>"Something else"</label></p>
+                    </fieldset>
+                    <p><label for=flag_note.clone()>"Note for the moderators (needed for “something else”)"</label> <input id=flag_note type="text" name="note" maxlength="500"/></p>
+                    <button type="submit" class="button button-secondary">"Send flag"</button>
+                </form>
+            </details>
+        })}
+        {can_hide.then(|| view! {
+            <details class="post-hide">
+                <summary>"Hide"<span class="visually-hidden">" post " {n}</span></summary>
+                <form method="post" action=HidePost::url() class="form">
+                    <input type="hidden" name="post_id" value=id.clone()/>
+                    <input type="hidden" name="topic_id" value=topic.clone()/>
+                    <p><label for=hide_reason.clone()>"Reason (the author reads it)"</label> <input id=hide_reason type="text" name="reason" required minlength="3" maxlength="500"/></p>
+                    <button type="submit" class="button button-danger">"Hide post " {n}</button>
+                </form>
+            </details>
+        })}
+        {can_appeal.then(|| view! {
+            <details class="post-appeal">
+                <summary>"Appeal"<span class="visually-hidden">" post " {n}</span></summary>
+                <form method="post" action=AppealPost::url() class="form">
+                    <input type="hidden" name="post_id" value=id.clone()/>
+                    <input type="hidden" name="topic_id" value=topic.clone()/>
+                    <p><label for=appeal_body.clone()>"Why should it be shown? (once; a moderator decides)"</label>
+                        <textarea id=appeal_body name="body" rows="3" required minlength="10" maxlength="2000"></textarea></p>
+                    <button type="submit" class="button button-secondary">"Send appeal"</button>
+                </form>
+            </details>
+        })}
+    }
+}
+
+/// What became of a flag, a hide or an appeal sent from this page (or why it was refused).
+#[component]
+fn ModerationNotices() -> impl IntoView {
+    let query = use_query_map();
+    let errors = [
+        query.with_untracked(url_error::<FlagPost>),
+        query.with_untracked(url_error::<HidePost>),
+        query.with_untracked(url_error::<AppealPost>),
+    ];
+    let said = if query_param("flagged").is_some() {
+        Some("Thank you: the moderators will look at the post you flagged.")
+    } else if query_param("hidden").is_some() {
+        Some("The post is hidden; its author was told why and may appeal.")
+    } else if query_param("appealed").is_some() {
+        Some("Your appeal is with the moderators.")
+    } else {
+        None
+    };
+    view! {
+        {said.map(|s| view! { <crate::components::Notice>{s}</crate::components::Notice> })}
+        {errors.into_iter().flatten().map(|e| view! { <FormErrors error=Signal::stored(Some(e))/> }).collect_view()}
     }
 }

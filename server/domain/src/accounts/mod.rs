@@ -172,7 +172,10 @@ impl Actor {
                 let when = if until.timestamp() > 32_000_000_000 {
                     "Your account is banned".to_owned()
                 } else {
-                    format!("Your account is suspended until {}", until.format("%-d %B %Y, %H:%M UTC"))
+                    format!(
+                        "Your account is suspended until {}",
+                        until.format("%-d %B %Y, %H:%M UTC")
+                    )
                 };
                 Err(crate::DomainError::forbidden(if reason.is_empty() {
                     format!("{when}: you can read, but not post, vote or flag.")

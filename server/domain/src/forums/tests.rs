@@ -92,7 +92,9 @@ async fn world() -> World {
     // These tests are about forum mechanics and post terse bodies ("Body."); the brevity rule has its own tests.
     let mut rules = crate::moderation::rules::load(&hearth).await.unwrap();
     rules.too_brief.enabled = false;
-    crate::moderation::rules::save(&hearth, &admin, rules).await.unwrap();
+    crate::moderation::rules::save(&hearth, &admin, rules)
+        .await
+        .unwrap();
     let general = create_category(&hearth, &admin, &category("general", "public", "everyone"))
         .await
         .unwrap();

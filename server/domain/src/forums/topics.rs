@@ -257,8 +257,13 @@ pub(crate) async fn create_topic_of_kind(
                     crate::ideas::on_idea_created(conn, topic.id, author, product).await?;
                 }
             }
-            crate::moderation::after_write_in(conn, &screened, crate::moderation::Content::Post(post.id), actor)
-                .await?;
+            crate::moderation::after_write_in(
+                conn,
+                &screened,
+                crate::moderation::Content::Post(post.id),
+                actor,
+            )
+            .await?;
             Ok((topic, post))
         })
         .await?;
@@ -341,8 +346,13 @@ pub async fn reply(
                 .get_result(conn)
                 .await?;
             watch_in(conn, author, topic_id).await?;
-            crate::moderation::after_write_in(conn, &screened, crate::moderation::Content::Post(post.id), actor)
-                .await?;
+            crate::moderation::after_write_in(
+                conn,
+                &screened,
+                crate::moderation::Content::Post(post.id),
+                actor,
+            )
+            .await?;
             if screened.held() {
                 // Numbered now, counted (and announced) when a moderator approves it.
                 diesel::update(topics::table.find(topic_id))

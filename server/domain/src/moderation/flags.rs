@@ -24,7 +24,12 @@ pub enum FlagReason {
 }
 
 impl FlagReason {
-    pub const ALL: [FlagReason; 4] = [FlagReason::Spam, FlagReason::Abusive, FlagReason::OffTopic, FlagReason::Other];
+    pub const ALL: [FlagReason; 4] = [
+        FlagReason::Spam,
+        FlagReason::Abusive,
+        FlagReason::OffTopic,
+        FlagReason::Other,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {

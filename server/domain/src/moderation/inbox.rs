@@ -182,7 +182,10 @@ pub async fn list(
         .await?;
     let next = (items.len() as i64 > limit).then(|| {
         items.truncate(limit as usize);
-        items.last().map(|i| (i.waiting_since, i.id)).unwrap_or((after_at, after_id))
+        items
+            .last()
+            .map(|i| (i.waiting_since, i.id))
+            .unwrap_or((after_at, after_id))
     });
     #[derive(QueryableByName)]
     struct Stats {

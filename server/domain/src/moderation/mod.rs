@@ -196,9 +196,7 @@ pub fn require_moderator(actor: &Actor) -> DomainResult<()> {
     if actor.roles.is_moderator() || actor.roles.is_staff() {
         Ok(())
     } else {
-        Err(DomainError::forbidden(
-            "Only moderators and staff can do this.",
-        ))
+        Err(DomainError::forbidden("Only moderators and staff can do this."))
     }
 }
 
@@ -210,7 +208,12 @@ pub(crate) async fn post_facts(
     use crate::schema::posts;
     posts::table
         .find(post)
-        .select((posts::author_id, posts::topic_id, posts::post_number, posts::status))
+        .select((
+            posts::author_id,
+            posts::topic_id,
+            posts::post_number,
+            posts::status,
+        ))
         .first(conn)
         .await
         .optional()?

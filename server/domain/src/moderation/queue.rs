@@ -181,7 +181,12 @@ fn known(value: &Option<String>, allowed: &[&str], field: &str) -> DomainResult<
 }
 
 /// The open items, oldest first (moderators and staff).
-pub async fn list(hearth: &Hearth, actor: &Actor, filter: &QueueFilter, limit: i64) -> DomainResult<QueuePage> {
+pub async fn list(
+    hearth: &Hearth,
+    actor: &Actor,
+    filter: &QueueFilter,
+    limit: i64,
+) -> DomainResult<QueuePage> {
     require_moderator(actor)?;
     let kind = known(&filter.kind, &KINDS, "kind")?;
     let reason = known(&filter.reason, &REASONS, "reason")?;
@@ -242,7 +247,12 @@ pub(crate) async fn set_post_status_in(
         .await?;
     let (category, kind, title, asker): (i64, String, String, UserId) = topics::table
         .find(p.topic_id)
-        .select((topics::category_id, topics::kind, topics::title, topics::author_id))
+        .select((
+            topics::category_id,
+            topics::kind,
+            topics::title,
+            topics::author_id,
+        ))
         .for_update()
         .first(conn)
         .await?;
@@ -347,7 +357,11 @@ async fn target_in(conn: &mut AsyncPgConnection, content: Content) -> DomainResu
         Content::Comment(id) => {
             let (author, status, post): (UserId, String, PostId) = answer_comments::table
                 .find(id)
-                .select((answer_comments::author_id, answer_comments::status, answer_comments::post_id))
+                .select((
+                    answer_comments::author_id,
+                    answer_comments::status,
+                    answer_comments::post_id,
+                ))
                 .first(conn)
                 .await
                 .optional()?
@@ -374,7 +388,10 @@ async fn set_status_in(
         Content::Post(post) => set_post_status_in(conn, post, status, reason).await,
         Content::Comment(id) => {
             diesel::update(answer_comments::table.find(id))
-                .set((answer_comments::status.eq(status), answer_comments::held_reason.eq(reason)))
+                .set((
+                    answer_comments::status.eq(status),
+                    answer_comments::held_reason.eq(reason),
+                ))
                 .execute(conn)
                 .await?;
             Ok(())
@@ -400,19 +417,29 @@ async fn resolve_open_in(
         ));
     match content {
         Content::Post(post) => {
-            update.filter(moderation_queue::post_id.eq(post.0)).execute(conn).await?;
+            update
+                .filter(moderation_queue::post_id.eq(post.0))
+                .execute(conn)
+                .await?;
             diesel::update(flags::table)
                 .filter(flags::post_id.eq(post))
                 .filter(flags::resolved_at.is_null())
                 .set((
-                    flags::outcome.eq(if state == "approved" { "dismissed" } else { "agreed" }),
+                    flags::outcome.eq(if state == "approved" {
+                        "dismissed"
+                    } else {
+                        "agreed"
+                    }),
                     flags::resolved_at.eq(diesel::dsl::now),
                 ))
                 .execute(conn)
                 .await?;
         }
         Content::Comment(id) => {
-            update.filter(moderation_queue::comment_id.eq(id)).execute(conn).await?;
+            update
+                .filter(moderation_queue::comment_id.eq(id))
+                .execute(conn)
+                .await?;
         }
     }
     Ok(())
@@ -508,7 +535,11 @@ pub async fn approve(hearth: &Hearth, actor: &Actor, item: i64, note: &str) -> D
             .await?;
             let rules = super::rules::load_in(conn).await?;
             if let Content::Post(post) = content {
-                let sentiment: Option<f32> = posts::table.find(post).select(posts::sentiment).first(conn).await?;
+                let sentiment: Option<f32> = posts::table
+                    .find(post)
+                    .select(posts::sentiment)
+                    .first(conn)
+                    .await?;
                 let team = users::table
                     .find(t.author)
                     .select(users::roles)

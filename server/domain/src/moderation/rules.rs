@@ -186,7 +186,10 @@ pub struct AuthorFacts {
 pub enum Verdict {
     Publish,
     /// Stored as pending with this reason, which the author reads.
-    Hold { rule: &'static str, reason: String },
+    Hold {
+        rule: &'static str,
+        reason: String,
+    },
 }
 
 fn held(rule: &'static str, why: impl std::fmt::Display) -> Verdict {
@@ -222,7 +225,11 @@ fn find_term<'a>(line: &str, terms: &'a [String]) -> Option<&'a str> {
 
 /// A phrase compared loosely: lower case, whitespace collapsed, trailing punctuation dropped.
 fn loose(text: &str) -> String {
-    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    let collapsed = text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
     collapsed
         .trim_end_matches(|c: char| c.is_ascii_punctuation() && c != '+')
         .trim()
@@ -241,9 +248,14 @@ pub fn text_and_links(html: &str) -> (String, usize, Vec<String>) {
     let bare = |chunk: &str, hrefs: &mut Vec<String>| {
         let mut chars = 0;
         for word in chunk.split_whitespace() {
-            let word = word.trim_matches(|c: char| matches!(c, '(' | ')' | ',' | '.' | '!' | '?' | ';' | '"'));
+            let word =
+                word.trim_matches(|c: char| matches!(c, '(' | ')' | ',' | '.' | '!' | '?' | ';' | '"'));
             if word.starts_with("http://") || word.starts_with("https://") || word.starts_with("www.") {
-                hrefs.push(if word.starts_with("www.") { format!("https://{word}") } else { word.to_owned() });
+                hrefs.push(if word.starts_with("www.") {
+                    format!("https://{word}")
+                } else {
+                    word.to_owned()
+                });
                 chars += word.chars().count();
             }
         }
@@ -332,31 +344,51 @@ pub fn evaluate(rules: &Rules, author: &AuthorFacts, body_md: &str, html: &str) 
             "first_posts",
             format!(
                 "the first {} of a new member are reviewed before they appear",
-                if n == 1 { "post".to_owned() } else { format!("{n} posts") }
+                if n == 1 {
+                    "post".to_owned()
+                } else {
+                    format!("{n} posts")
+                }
             ),
         ));
     }
     let (text, link_chars, hrefs) = text_and_links(html);
     if rules.too_brief.enabled {
         let said = loose(&text);
-        if let Some(phrase) = rules.too_brief.phrases.iter().find(|p| loose(p) == said && !said.is_empty()) {
+        if let Some(phrase) = rules
+            .too_brief
+            .phrases
+            .iter()
+            .find(|p| loose(p) == said && !said.is_empty())
+        {
             return Ok(held(
                 "too_brief",
                 format!("it only says “{phrase}” (use the vote or the like instead)"),
             ));
         }
-        let length = text.split_whitespace().collect::<Vec<_>>().join(" ").chars().count();
+        let length = text
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .chars()
+            .count();
         if length < rules.too_brief.min_chars as usize {
             return Ok(held(
                 "too_brief",
-                format!("it is very brief (under {} characters)", rules.too_brief.min_chars),
+                format!(
+                    "it is very brief (under {} characters)",
+                    rules.too_brief.min_chars
+                ),
             ));
         }
     }
     if rules.words.enabled
         && let Some(word) = find_term(&word_line(body_md), &rules.words.watched)
     {
-        return Ok(held("words", format!("it contains “{word}”, a word moderators review")));
+        return Ok(held(
+            "words",
+            format!("it contains “{word}”, a word moderators review"),
+        ));
     }
     let links = hrefs.len();
     if rules.link_limit.enabled && links > 0 {
@@ -461,7 +493,11 @@ pub async fn load(hearth: &Hearth) -> DomainResult<Rules> {
 fn clean_list(errors: &mut FieldErrors, field: &str, list: &[String], domains: bool) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for raw in list {
-        let item = raw.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+        let item = raw
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
         if item.is_empty() {
             continue;
         }
@@ -596,7 +632,10 @@ mod unit {
         let rules = Rules::default();
         let rows = to_rows(&rules).unwrap();
         assert_eq!(rows.len(), NAMES.len());
-        assert!(rows.iter().any(|(n, e, p)| *n == "first_posts" && !e && p["count"] == 1));
+        assert!(
+            rows.iter()
+                .any(|(n, e, p)| *n == "first_posts" && !e && p["count"] == 1)
+        );
     }
 
     #[test]
@@ -638,9 +677,18 @@ mod unit {
             ..AuthorFacts::default()
         };
         let html = crate::markdown::render("+1");
-        assert_eq!(evaluate(&Rules::default(), &team, "+1", &html).unwrap(), Verdict::Publish);
         assert_eq!(
-            matches!(evaluate(&Rules::default(), &member(), "+1", &html).unwrap(), Verdict::Hold { rule: "too_brief", .. }),
+            evaluate(&Rules::default(), &team, "+1", &html).unwrap(),
+            Verdict::Publish
+        );
+        assert_eq!(
+            matches!(
+                evaluate(&Rules::default(), &member(), "+1", &html).unwrap(),
+                Verdict::Hold {
+                    rule: "too_brief",
+                    ..
+                }
+            ),
             true
         );
     }

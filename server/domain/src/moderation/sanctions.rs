@@ -44,9 +44,7 @@ pub fn parse_until(raw: &str) -> Result<DateTime<Utc>, String> {
     let raw = raw.trim();
     let at = DateTime::parse_from_rfc3339(raw)
         .map(|t| t.with_timezone(&Utc))
-        .or_else(|_| {
-            chrono::NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M").map(|t| t.and_utc())
-        })
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M").map(|t| t.and_utc()))
         .or_else(|_| {
             chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d")
                 .map(|d| d.and_hms_opt(23, 59, 59).unwrap_or_default().and_utc())
@@ -146,7 +144,11 @@ pub async fn sanction(
                 post_id: None,
                 title,
                 url: "/policy".into(),
-                dedupe_key: format!("moderation.sanction:{}:{}", sanction.kind(), Utc::now().timestamp_micros()),
+                dedupe_key: format!(
+                    "moderation.sanction:{}:{}",
+                    sanction.kind(),
+                    Utc::now().timestamp_micros()
+                ),
             }],
         )
         .await?;

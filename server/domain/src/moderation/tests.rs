@@ -50,22 +50,74 @@ fn each_rule_holds_exactly_what_it_should() {
         ("This is a good post about brakes, which I liked.", &regular, None),
         ("Yes, it works with firmware 2.", &regular, None),
         // link limits: more than one link; any link below the trust level
-        ("See https://example.com/a and https://example.org/b for the details.", &regular, Some("link_limit")),
-        ("The manual has it: [page 12](https://example.com/manual) explains the reset.", &regular, None),
-        ("The manual has it: [page 12](https://example.com/manual) explains the reset.", &newcomer, Some("link_limit")),
-        ("Ask @someone about the reset, they know the manual well.", &newcomer, None),
+        (
+            "See https://example.com/a and https://example.org/b for the details.",
+            &regular,
+            Some("link_limit"),
+        ),
+        (
+            "The manual has it: [page 12](https://example.com/manual) explains the reset.",
+            &regular,
+            None,
+        ),
+        (
+            "The manual has it: [page 12](https://example.com/manual) explains the reset.",
+            &newcomer,
+            Some("link_limit"),
+        ),
+        (
+            "Ask @someone about the reset, they know the manual well.",
+            &newcomer,
+            None,
+        ),
         // link promotion: mostly links, or a watched domain
-        ("Deals: https://example.com/super-cheap-bikes-now", &regular, Some("link_promotion")),
-        ("Shortened for you, read it at [this page](https://bit.ly/x1) please.", &regular, Some("link_promotion")),
-        ("Shortened for you, read it at [this page](https://sub.bit.ly/x1) please.", &regular, Some("link_promotion")),
-        ("Not a watched domain: [orbit.lyon](https://orbit.lyon.example/x) is fine here.", &regular, None),
+        (
+            "Deals: https://example.com/super-cheap-bikes-now",
+            &regular,
+            Some("link_promotion"),
+        ),
+        (
+            "Shortened for you, read it at [this page](https://bit.ly/x1) please.",
+            &regular,
+            Some("link_promotion"),
+        ),
+        (
+            "Shortened for you, read it at [this page](https://sub.bit.ly/x1) please.",
+            &regular,
+            Some("link_promotion"),
+        ),
+        (
+            "Not a watched domain: [orbit.lyon](https://orbit.lyon.example/x) is fine here.",
+            &regular,
+            None,
+        ),
         // words: blocked refuses, watched holds, whole words only
-        ("Buy scamcoin today and get rich quickly!", &regular, Some("refused")),
-        ("Buy SCAMCOIN today and get rich quickly!", &regular, Some("refused")),
+        (
+            "Buy scamcoin today and get rich quickly!",
+            &regular,
+            Some("refused"),
+        ),
+        (
+            "Buy SCAMCOIN today and get rich quickly!",
+            &regular,
+            Some("refused"),
+        ),
         ("My scamcoins are not a word on the list though.", &regular, None),
-        ("I want a Refund   now or else, this is broken.", &regular, Some("words")),
-        ("My lawyer will hear about this battery problem.", &regular, Some("words")),
-        ("Lawyers are not on the list, only the exact word.", &regular, None),
+        (
+            "I want a Refund   now or else, this is broken.",
+            &regular,
+            Some("words"),
+        ),
+        (
+            "My lawyer will hear about this battery problem.",
+            &regular,
+            Some("words"),
+        ),
+        (
+            "Lawyers are not on the list, only the exact word.",
+            &regular,
+            None,
+        ),
     ];
     for (text, facts, expected) in cases {
         assert_eq!(verdict_of(&rules, facts, text), *expected, "{text:?}");
@@ -87,14 +139,21 @@ fn each_rule_holds_exactly_what_it_should() {
         ..regular.clone()
     };
     assert_eq!(verdict_of(&strict, &partner, text), Some("partner_hold"));
-    assert_eq!(verdict_of(&Rules::default(), &partner, text), None, "off by default");
+    assert_eq!(
+        verdict_of(&Rules::default(), &partner, text),
+        None,
+        "off by default"
+    );
     // Rules that are off hold nothing.
     let mut off = Rules::default();
     off.too_brief.enabled = false;
     off.link_limit.enabled = false;
     off.link_promotion.enabled = false;
     assert_eq!(verdict_of(&off, &newcomer, "+1"), None);
-    assert_eq!(verdict_of(&off, &newcomer, "https://a.example https://b.example"), None);
+    assert_eq!(
+        verdict_of(&off, &newcomer, "https://a.example https://b.example"),
+        None
+    );
     // The reason reads as a sentence the author understands.
     let Ok(Verdict::Hold { reason, .. }) = rules::evaluate(
         &rules,
@@ -112,7 +171,10 @@ fn each_rule_holds_exactly_what_it_should() {
 
 #[test]
 fn sentiment_tells_detractors_from_neutral_posts() {
-    assert!(sentiment("This is terrible. The battery died after two days and support is useless, I hate it.") < -0.5);
+    assert!(
+        sentiment("This is terrible. The battery died after two days and support is useless, I hate it.")
+            < -0.5
+    );
     assert!(sentiment("The battery lasts about 40 km on the eco setting.").abs() < 0.3);
     assert!(sentiment("Love it, great bike, wonderful support!") > 0.5);
 }
@@ -213,7 +275,10 @@ async fn trusted(w: &World, name: &str, points: i32) -> Actor {
         .await
         .unwrap();
     diesel::insert_into(member_reputation::table)
-        .values((member_reputation::user_id.eq(who.id), member_reputation::points.eq(points)))
+        .values((
+            member_reputation::user_id.eq(who.id),
+            member_reputation::points.eq(points),
+        ))
         .execute(&mut conn)
         .await
         .unwrap();
@@ -238,14 +303,28 @@ async fn held_posts_wait_for_a_moderator_and_approval_publishes_them() {
     assert_eq!(held.status, "pending");
     assert_eq!(
         held.held_reason.as_deref(),
-        Some("Held because it only says “good post” (use the vote or the like instead); a moderator will review it.")
+        Some(
+            "Held because it only says “good post” (use the vote or the like instead); a moderator will review it."
+        )
     );
     assert_eq!(counts(&w).await, before, "a held post is not counted");
-    assert!(visible_numbers(&w, Some(&w.member)).await.contains(&held.post_number), "its author sees it");
-    assert!(!visible_numbers(&w, Some(&w.other)).await.contains(&held.post_number), "others do not");
+    assert!(
+        visible_numbers(&w, Some(&w.member))
+            .await
+            .contains(&held.post_number),
+        "its author sees it"
+    );
+    assert!(
+        !visible_numbers(&w, Some(&w.other))
+            .await
+            .contains(&held.post_number),
+        "others do not"
+    );
     assert!(!visible_numbers(&w, None).await.contains(&held.post_number));
     assert!(
-        forums::locate_post(&w.hearth, &Viewer::of(Some(&w.other)), held.id).await.is_err(),
+        forums::locate_post(&w.hearth, &Viewer::of(Some(&w.other)), held.id)
+            .await
+            .is_err(),
         "nor by its link"
     );
 
@@ -254,30 +333,70 @@ async fn held_posts_wait_for_a_moderator_and_approval_publishes_them() {
         queue::list(&w.hearth, &w.member, &QueueFilter::default(), 25).await,
         Err(DomainError::Forbidden(_))
     ));
-    let page = queue::list(&w.hearth, &w.moderator, &QueueFilter::default(), 25).await.unwrap();
+    let page = queue::list(&w.hearth, &w.moderator, &QueueFilter::default(), 25)
+        .await
+        .unwrap();
     assert_eq!(page.items.len(), 1);
     let item = &page.items[0];
-    assert_eq!((item.kind.as_str(), item.reason.as_str(), item.content_type.as_str()), ("held", "too_brief", "reply"));
+    assert_eq!(
+        (
+            item.kind.as_str(),
+            item.reason.as_str(),
+            item.content_type.as_str()
+        ),
+        ("held", "too_brief", "reply")
+    );
     assert_eq!(item.author, "member1");
     let filtered = QueueFilter {
         reason: Some("link_limit".into()),
         ..QueueFilter::default()
     };
-    assert!(queue::list(&w.hearth, &w.moderator, &filtered, 25).await.unwrap().items.is_empty());
+    assert!(
+        queue::list(&w.hearth, &w.moderator, &filtered, 25)
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
     assert!(matches!(
-        queue::list(&w.hearth, &w.moderator, &QueueFilter { kind: Some("bogus".into()), ..QueueFilter::default() }, 25).await,
+        queue::list(
+            &w.hearth,
+            &w.moderator,
+            &QueueFilter {
+                kind: Some("bogus".into()),
+                ..QueueFilter::default()
+            },
+            25
+        )
+        .await,
         Err(DomainError::Invalid(_))
     ));
 
     approve(&w.hearth, &w.moderator, item.id, "").await.unwrap();
-    assert!(matches!(
-        approve(&w.hearth, &w.moderator, item.id, "").await,
-        Err(DomainError::Conflict { .. })
-    ), "an item is handled once");
-    assert_eq!(counts(&w).await, (before.0 + 1, held.post_number, before.2 + 1), "counted once approved");
-    assert!(visible_numbers(&w, Some(&w.other)).await.contains(&held.post_number));
+    assert!(
+        matches!(
+            approve(&w.hearth, &w.moderator, item.id, "").await,
+            Err(DomainError::Conflict { .. })
+        ),
+        "an item is handled once"
+    );
+    assert_eq!(
+        counts(&w).await,
+        (before.0 + 1, held.post_number, before.2 + 1),
+        "counted once approved"
+    );
+    assert!(
+        visible_numbers(&w, Some(&w.other))
+            .await
+            .contains(&held.post_number)
+    );
     let mut conn = db::conn(w.hearth.db()).await.unwrap();
-    let approved: i32 = users::table.find(w.member.id).select(users::approved_posts).first(&mut conn).await.unwrap();
+    let approved: i32 = users::table
+        .find(w.member.id)
+        .select(users::approved_posts)
+        .first(&mut conn)
+        .await
+        .unwrap();
     assert_eq!(approved, 1);
 
     // A held topic: invisible in listings, counted on approval.
@@ -292,18 +411,43 @@ async fn held_posts_wait_for_a_moderator_and_approval_publishes_them() {
     )
     .await
     .unwrap();
-    assert_eq!((topic.status.as_str(), post.status.as_str()), ("pending", "pending"));
-    let latest = forums::views::list_topics(&w.hearth, &Viewer::of(Some(&w.other)), forums::views::TopicScope::Latest, None, 50)
+    assert_eq!(
+        (topic.status.as_str(), post.status.as_str()),
+        ("pending", "pending")
+    );
+    let latest = forums::views::list_topics(
+        &w.hearth,
+        &Viewer::of(Some(&w.other)),
+        forums::views::TopicScope::Latest,
+        None,
+        50,
+    )
+    .await
+    .unwrap();
+    assert!(latest.items.iter().all(|t| t.id != topic.id.0), "not listed");
+    let item = queue::list(&w.hearth, &w.moderator, &QueueFilter::default(), 25)
+        .await
+        .unwrap()
+        .items[0]
+        .id;
+    reject(&w.hearth, &w.moderator, item, "")
+        .await
+        .expect_err("a reason is required");
+    reject(&w.hearth, &w.moderator, item, "Advertising is not allowed here.")
         .await
         .unwrap();
-    assert!(latest.items.iter().all(|t| t.id != topic.id.0), "not listed");
-    let item = queue::list(&w.hearth, &w.moderator, &QueueFilter::default(), 25).await.unwrap().items[0].id;
-    reject(&w.hearth, &w.moderator, item, "").await.expect_err("a reason is required");
-    reject(&w.hearth, &w.moderator, item, "Advertising is not allowed here.").await.unwrap();
-    let status: String = topics::table.find(topic.id).select(topics::status).first(&mut conn).await.unwrap();
+    let status: String = topics::table
+        .find(topic.id)
+        .select(topics::status)
+        .first(&mut conn)
+        .await
+        .unwrap();
     assert_eq!(status, "rejected");
     let actions = audit_actions(&w).await;
-    assert!(actions.contains(&"queue.approve.held".to_owned()) && actions.contains(&"queue.reject.held".to_owned()));
+    assert!(
+        actions.contains(&"queue.approve.held".to_owned())
+            && actions.contains(&"queue.reject.held".to_owned())
+    );
     // The author is told why.
     let titles: Vec<String> = crate::schema::notifications::table
         .filter(crate::schema::notifications::user_id.eq(w.member.id))
@@ -311,7 +455,12 @@ async fn held_posts_wait_for_a_moderator_and_approval_publishes_them() {
         .load(&mut conn)
         .await
         .unwrap();
-    assert!(titles.iter().any(|t| t.contains("Advertising is not allowed here.")), "{titles:?}");
+    assert!(
+        titles
+            .iter()
+            .any(|t| t.contains("Advertising is not allowed here.")),
+        "{titles:?}"
+    );
 }
 
 #[tokio::test]
@@ -319,16 +468,25 @@ async fn blocked_words_are_refused_and_nothing_is_written() {
     let w = world().await;
     let mut r = rules::load(&w.hearth).await.unwrap();
     r.words.blocked = vec!["scamcoin".into()];
-    rules::save(&w.hearth, &w.member, r.clone()).await.expect_err("admins only");
+    rules::save(&w.hearth, &w.member, r.clone())
+        .await
+        .expect_err("admins only");
     rules::save(&w.hearth, &w.admin, r).await.unwrap();
     let before = counts(&w).await;
-    let Err(DomainError::Invalid(fields)) = reply(&w, &w.other, "Everyone should buy scamcoin right now.").await else {
+    let Err(DomainError::Invalid(fields)) =
+        reply(&w, &w.other, "Everyone should buy scamcoin right now.").await
+    else {
         panic!("refused")
     };
     assert!(fields.0["body"].contains("scamcoin"));
     assert_eq!(counts(&w).await, before);
     let mut conn = db::conn(w.hearth.db()).await.unwrap();
-    let written: i64 = posts::table.filter(posts::author_id.eq(w.other.id)).count().get_result(&mut conn).await.unwrap();
+    let written: i64 = posts::table
+        .filter(posts::author_id.eq(w.other.id))
+        .count()
+        .get_result(&mut conn)
+        .await
+        .unwrap();
     assert_eq!(written, 0);
     assert!(audit_actions(&w).await.contains(&"rules.update".to_owned()));
 }
@@ -336,7 +494,13 @@ async fn blocked_words_are_refused_and_nothing_is_written() {
 #[tokio::test]
 async fn flags_hide_content_at_the_threshold_and_a_moderator_decides() {
     let w = world().await;
-    let post = reply(&w, &w.other, "Visit my shop for the cheapest bikes in town, every day.").await.unwrap();
+    let post = reply(
+        &w,
+        &w.other,
+        "Visit my shop for the cheapest bikes in town, every day.",
+    )
+    .await
+    .unwrap();
     assert_eq!(post.status, "published");
     let before = counts(&w).await;
     // New members cannot flag.
@@ -346,42 +510,97 @@ async fn flags_hide_content_at_the_threshold_and_a_moderator_decides() {
     ));
     let a = trusted(&w, "flagger1", 20).await; // level 1: weight 1
     let b = trusted(&w, "flagger2", 150).await; // level 2: weight 2
-    flag(&w.hearth, &a, post.id, "bogus", "").await.expect_err("a known reason");
-    flag(&w.hearth, &a, post.id, "other", "").await.expect_err("other needs a note");
-    assert!(matches!(flag(&w.hearth, &w.other, post.id, "spam", "").await, Err(DomainError::Forbidden(_)) | Err(DomainError::Invalid(_))));
+    flag(&w.hearth, &a, post.id, "bogus", "")
+        .await
+        .expect_err("a known reason");
+    flag(&w.hearth, &a, post.id, "other", "")
+        .await
+        .expect_err("other needs a note");
+    assert!(matches!(
+        flag(&w.hearth, &w.other, post.id, "spam", "").await,
+        Err(DomainError::Forbidden(_)) | Err(DomainError::Invalid(_))
+    ));
     let first = flag(&w.hearth, &a, post.id, "spam", "").await.unwrap();
     assert_eq!((first.weight, first.hidden), (1, false));
     let again = flag(&w.hearth, &a, post.id, "spam", "").await.unwrap();
     assert!(again.repeated && again.weight == 1, "one flag per member");
     let second = flag(&w.hearth, &b, post.id, "spam", "selling").await.unwrap();
-    assert_eq!((second.weight, second.hidden), (3, true), "1 + 2 reaches the threshold of 3");
-    assert_eq!(counts(&w).await.0, before.0 - 1, "hidden content leaves the counts");
-    assert!(!visible_numbers(&w, Some(&w.member)).await.contains(&post.post_number));
-    assert!(visible_numbers(&w, Some(&w.other)).await.contains(&post.post_number), "its author still sees it");
+    assert_eq!(
+        (second.weight, second.hidden),
+        (3, true),
+        "1 + 2 reaches the threshold of 3"
+    );
+    assert_eq!(
+        counts(&w).await.0,
+        before.0 - 1,
+        "hidden content leaves the counts"
+    );
+    assert!(
+        !visible_numbers(&w, Some(&w.member))
+            .await
+            .contains(&post.post_number)
+    );
+    assert!(
+        visible_numbers(&w, Some(&w.other))
+            .await
+            .contains(&post.post_number),
+        "its author still sees it"
+    );
 
-    let page = queue::list(&w.hearth, &w.moderator, &QueueFilter { kind: Some("flagged".into()), ..QueueFilter::default() }, 25)
-        .await
-        .unwrap();
+    let page = queue::list(
+        &w.hearth,
+        &w.moderator,
+        &QueueFilter {
+            kind: Some("flagged".into()),
+            ..QueueFilter::default()
+        },
+        25,
+    )
+    .await
+    .unwrap();
     assert_eq!(page.items.len(), 1, "one item, however many flags");
     assert_eq!(page.items[0].flags().len(), 2);
     assert_eq!(page.items[0].status, "hidden");
     // The moderator disagrees: it comes back, flags dismissed.
-    approve(&w.hearth, &w.moderator, page.items[0].id, "Not spam, a local shop.").await.unwrap();
+    approve(
+        &w.hearth,
+        &w.moderator,
+        page.items[0].id,
+        "Not spam, a local shop.",
+    )
+    .await
+    .unwrap();
     assert_eq!(counts(&w).await, before);
-    assert!(visible_numbers(&w, Some(&w.member)).await.contains(&post.post_number));
-    assert!(audit_actions(&w).await.contains(&"queue.approve.flagged".to_owned()));
+    assert!(
+        visible_numbers(&w, Some(&w.member))
+            .await
+            .contains(&post.post_number)
+    );
+    assert!(
+        audit_actions(&w)
+            .await
+            .contains(&"queue.approve.flagged".to_owned())
+    );
 }
 
 #[tokio::test]
 async fn concurrent_flags_cross_the_threshold_once() {
     let w = world().await;
-    let post = reply(&w, &w.other, "A perfectly normal reply about saddles and comfort.").await.unwrap();
+    let post = reply(
+        &w,
+        &w.other,
+        "A perfectly normal reply about saddles and comfort.",
+    )
+    .await
+    .unwrap();
     let mut flaggers = Vec::new();
     for i in 0..6 {
         flaggers.push(trusted(&w, &format!("crowd{i}"), 20).await);
     }
     let results = futures_util::future::join_all(
-        flaggers.iter().map(|f| flag(&w.hearth, f, post.id, "off_topic", "")),
+        flaggers
+            .iter()
+            .map(|f| flag(&w.hearth, f, post.id, "off_topic", "")),
     )
     .await;
     assert!(results.iter().all(Result::is_ok));
@@ -400,33 +619,80 @@ async fn concurrent_flags_cross_the_threshold_once() {
 #[tokio::test]
 async fn suspended_members_read_but_cannot_post_vote_or_flag() {
     let w = world().await;
-    reply(&w, &w.member, "Before the suspension this is fine to post.").await.unwrap();
+    reply(&w, &w.member, "Before the suspension this is fine to post.")
+        .await
+        .unwrap();
     let until = Utc::now() + Duration::days(3);
-    sanction(&w.hearth, &w.member, w.other.id, Sanction::Suspend(until), "spam").await.expect_err("members cannot");
-    sanction(&w.hearth, &w.moderator, w.staff.id, Sanction::Warn, "be nice").await.expect_err("only admins sanction the team");
-    sanction(&w.hearth, &w.moderator, w.member.id, Sanction::Suspend(until), "x").await.expect_err("a reason");
-    sanction(&w.hearth, &w.moderator, w.member.id, Sanction::Suspend(until), "Repeated insults").await.unwrap();
+    sanction(&w.hearth, &w.member, w.other.id, Sanction::Suspend(until), "spam")
+        .await
+        .expect_err("members cannot");
+    sanction(&w.hearth, &w.moderator, w.staff.id, Sanction::Warn, "be nice")
+        .await
+        .expect_err("only admins sanction the team");
+    sanction(
+        &w.hearth,
+        &w.moderator,
+        w.member.id,
+        Sanction::Suspend(until),
+        "x",
+    )
+    .await
+    .expect_err("a reason");
+    sanction(
+        &w.hearth,
+        &w.moderator,
+        w.member.id,
+        Sanction::Suspend(until),
+        "Repeated insults",
+    )
+    .await
+    .unwrap();
     let me = reload(&w.hearth, &w.member).await;
-    let Err(DomainError::Forbidden(msg)) = reply(&w, &me, "After the suspension this must be refused.").await else {
+    let Err(DomainError::Forbidden(msg)) = reply(&w, &me, "After the suspension this must be refused.").await
+    else {
         panic!("refused")
     };
-    assert!(msg.contains("suspended until") && msg.contains("Repeated insults"), "{msg}");
+    assert!(
+        msg.contains("suspended until") && msg.contains("Repeated insults"),
+        "{msg}"
+    );
     assert!(matches!(
         crate::qa::vote(&w.hearth, &me, PostId(1), 1).await,
         Err(DomainError::Forbidden(_)) | Err(DomainError::NotFound(_))
     ));
     assert!(matches!(me.require_active(), Err(DomainError::Forbidden(_))));
     visible_numbers(&w, Some(&me)).await; // reading still works
-    sanction(&w.hearth, &w.moderator, w.member.id, Sanction::Unsuspend, "").await.unwrap();
+    sanction(&w.hearth, &w.moderator, w.member.id, Sanction::Unsuspend, "")
+        .await
+        .unwrap();
     let me = reload(&w.hearth, &w.member).await;
-    reply(&w, &me, "Back again and posting politely this time.").await.unwrap();
-    sanction(&w.hearth, &w.moderator, w.member.id, Sanction::Ban, "Spam account").await.unwrap();
+    reply(&w, &me, "Back again and posting politely this time.")
+        .await
+        .unwrap();
+    sanction(
+        &w.hearth,
+        &w.moderator,
+        w.member.id,
+        Sanction::Ban,
+        "Spam account",
+    )
+    .await
+    .unwrap();
     let me = reload(&w.hearth, &w.member).await;
-    let Err(DomainError::Forbidden(msg)) = reply(&w, &me, "Banned members cannot post anything.").await else {
+    let Err(DomainError::Forbidden(msg)) = reply(&w, &me, "Banned members cannot post anything.").await
+    else {
         panic!("refused")
     };
     assert!(msg.contains("banned"), "{msg}");
-    sanction(&w.hearth, &w.moderator, w.other.id, Sanction::Warn, "Stay on topic please").await.unwrap();
+    sanction(
+        &w.hearth,
+        &w.moderator,
+        w.other.id,
+        Sanction::Warn,
+        "Stay on topic please",
+    )
+    .await
+    .unwrap();
     let actions = audit_actions(&w).await;
     for a in ["member.suspend", "member.unsuspend", "member.ban", "member.warn"] {
         assert!(actions.contains(&a.to_owned()), "{a} in {actions:?}");
@@ -434,18 +700,44 @@ async fn suspended_members_read_but_cannot_post_vote_or_flag() {
 }
 
 async fn reload(hearth: &Hearth, who: &Actor) -> Actor {
-    let (row, club, rank) = crate::accounts::find_with_club(hearth, who.id).await.unwrap().unwrap();
-    Actor::from_row(&row, who.auth.clone()).in_club(club).with_club_rank(rank)
+    let (row, club, rank) = crate::accounts::find_with_club(hearth, who.id)
+        .await
+        .unwrap()
+        .unwrap();
+    Actor::from_row(&row, who.auth.clone())
+        .in_club(club)
+        .with_club_rank(rank)
 }
 
 #[tokio::test]
 async fn the_audit_log_is_append_only_and_filterable() {
     let w = world().await;
-    let post = reply(&w, &w.other, "Something a moderator will hide for the test.").await.unwrap();
-    hide_post(&w.hearth, &w.moderator, post.id, "").await.expect_err("a reason");
-    hide_post(&w.hearth, &w.member, post.id, "Not allowed").await.expect_err("moderators only");
-    hide_post(&w.hearth, &w.moderator, post.id, "Personal data of another member").await.unwrap();
-    forums::manage_topic(&w.hearth, &w.moderator, w.topic, forums::TopicAction::Lock, "cooling down").await.unwrap();
+    let post = reply(&w, &w.other, "Something a moderator will hide for the test.")
+        .await
+        .unwrap();
+    hide_post(&w.hearth, &w.moderator, post.id, "")
+        .await
+        .expect_err("a reason");
+    hide_post(&w.hearth, &w.member, post.id, "Not allowed")
+        .await
+        .expect_err("moderators only");
+    hide_post(
+        &w.hearth,
+        &w.moderator,
+        post.id,
+        "Personal data of another member",
+    )
+    .await
+    .unwrap();
+    forums::manage_topic(
+        &w.hearth,
+        &w.moderator,
+        w.topic,
+        forums::TopicAction::Lock,
+        "cooling down",
+    )
+    .await
+    .unwrap();
     let (rows, _) = crate::audit::search(
         &w.hearth,
         &w.moderator,
@@ -474,9 +766,17 @@ async fn the_audit_log_is_append_only_and_filterable() {
     .await
     .unwrap();
     assert_eq!(by_actor.len(), 2, "hide and lock");
-    assert!(crate::audit::search(&w.hearth, &w.member, &Default::default(), 50).await.is_err());
+    assert!(
+        crate::audit::search(&w.hearth, &w.member, &Default::default(), 50)
+            .await
+            .is_err()
+    );
     let mut conn = db::conn(w.hearth.db()).await.unwrap();
-    for sql in ["UPDATE audit_log SET reason = 'forged'", "DELETE FROM audit_log", "TRUNCATE audit_log"] {
+    for sql in [
+        "UPDATE audit_log SET reason = 'forged'",
+        "DELETE FROM audit_log",
+        "TRUNCATE audit_log",
+    ] {
         let err = diesel::sql_query(sql).execute(&mut conn).await.expect_err(sql);
         assert!(err.to_string().contains("append-only"), "{sql}: {err}");
     }
@@ -485,24 +785,78 @@ async fn the_audit_log_is_append_only_and_filterable() {
 #[tokio::test]
 async fn authors_appeal_once_and_the_appeal_enters_the_queue() {
     let w = world().await;
-    let post = reply(&w, &w.other, "A reply that a moderator hides, wrongly maybe.").await.unwrap();
-    appeal(&w.hearth, &w.other, Content::Post(post.id), "Please look again, it is fine.").await.expect_err("not hidden yet");
-    hide_post(&w.hearth, &w.moderator, post.id, "Looks like advertising").await.unwrap();
-    appeal(&w.hearth, &w.member, Content::Post(post.id), "I am not the author of this.").await.expect_err("author only");
-    appeal(&w.hearth, &w.other, Content::Post(post.id), "short").await.expect_err("explain");
-    appeal(&w.hearth, &w.other, Content::Post(post.id), "It is my own repair shop, no links, no prices.").await.unwrap();
-    assert!(matches!(
-        appeal(&w.hearth, &w.other, Content::Post(post.id), "Second try, please look once more.").await,
-        Err(DomainError::Conflict { .. })
-    ));
-    let page = queue::list(&w.hearth, &w.moderator, &QueueFilter { kind: Some("appeal".into()), ..QueueFilter::default() }, 25)
+    let post = reply(&w, &w.other, "A reply that a moderator hides, wrongly maybe.")
         .await
         .unwrap();
+    appeal(
+        &w.hearth,
+        &w.other,
+        Content::Post(post.id),
+        "Please look again, it is fine.",
+    )
+    .await
+    .expect_err("not hidden yet");
+    hide_post(&w.hearth, &w.moderator, post.id, "Looks like advertising")
+        .await
+        .unwrap();
+    appeal(
+        &w.hearth,
+        &w.member,
+        Content::Post(post.id),
+        "I am not the author of this.",
+    )
+    .await
+    .expect_err("author only");
+    appeal(&w.hearth, &w.other, Content::Post(post.id), "short")
+        .await
+        .expect_err("explain");
+    appeal(
+        &w.hearth,
+        &w.other,
+        Content::Post(post.id),
+        "It is my own repair shop, no links, no prices.",
+    )
+    .await
+    .unwrap();
+    assert!(matches!(
+        appeal(
+            &w.hearth,
+            &w.other,
+            Content::Post(post.id),
+            "Second try, please look once more."
+        )
+        .await,
+        Err(DomainError::Conflict { .. })
+    ));
+    let page = queue::list(
+        &w.hearth,
+        &w.moderator,
+        &QueueFilter {
+            kind: Some("appeal".into()),
+            ..QueueFilter::default()
+        },
+        25,
+    )
+    .await
+    .unwrap();
     assert_eq!(page.items.len(), 1);
-    assert_eq!(page.items[0].appeal.as_deref(), Some("It is my own repair shop, no links, no prices."));
-    approve(&w.hearth, &w.moderator, page.items[0].id, "Fair enough").await.unwrap();
-    assert!(visible_numbers(&w, Some(&w.member)).await.contains(&post.post_number));
-    assert!(audit_actions(&w).await.contains(&"queue.approve.appeal".to_owned()));
+    assert_eq!(
+        page.items[0].appeal.as_deref(),
+        Some("It is my own repair shop, no links, no prices.")
+    );
+    approve(&w.hearth, &w.moderator, page.items[0].id, "Fair enough")
+        .await
+        .unwrap();
+    assert!(
+        visible_numbers(&w, Some(&w.member))
+            .await
+            .contains(&post.post_number)
+    );
+    assert!(
+        audit_actions(&w)
+            .await
+            .contains(&"queue.approve.appeal".to_owned())
+    );
 }
 
 #[tokio::test]
@@ -511,15 +865,23 @@ async fn flagging_and_posting_are_rate_limited() {
     let flagger = trusted(&w, "eager", 20).await;
     let mut last = Ok(());
     for i in 0..=FLAGS_PER_HOUR_MAX {
-        let post = reply(&w, &w.staff, &format!("Team post number {i} for the flag limit.")).await.unwrap();
-        last = flag(&w.hearth, &flagger, post.id, "off_topic", "").await.map(|_| ());
+        let post = reply(&w, &w.staff, &format!("Team post number {i} for the flag limit."))
+            .await
+            .unwrap();
+        last = flag(&w.hearth, &flagger, post.id, "off_topic", "")
+            .await
+            .map(|_| ());
     }
     assert!(matches!(last, Err(DomainError::RateLimited { .. })), "{last:?}");
     // Per address: many accounts behind one address share its posting pace.
     let mut refused = false;
     for i in 0..(POSTS_PER_IP_MINUTE.max + 1) {
-        let who = account(&w.hearth, &format!("sock{i}"), vec![]).await.with_ip("203.0.113.9");
-        if let Err(DomainError::RateLimited { retry_after }) = reply(&w, &who, "Another sock puppet reply with content.").await {
+        let who = account(&w.hearth, &format!("sock{i}"), vec![])
+            .await
+            .with_ip("203.0.113.9");
+        if let Err(DomainError::RateLimited { retry_after }) =
+            reply(&w, &who, "Another sock puppet reply with content.").await
+        {
             assert!(retry_after > 0);
             refused = true;
             break;
@@ -533,10 +895,20 @@ const FLAGS_PER_HOUR_MAX: u64 = flags::FLAGS_PER_HOUR.max;
 #[tokio::test]
 async fn detractor_posts_and_unanswered_questions_reach_the_staff_inbox() {
     let w = world().await;
-    let angry = reply(&w, &w.member, "This is terrible. The battery died after two days and support is useless, I hate it.")
-        .await
-        .unwrap();
-    reply(&w, &w.other, "The battery lasts about 40 km on the eco setting for me.").await.unwrap();
+    let angry = reply(
+        &w,
+        &w.member,
+        "This is terrible. The battery died after two days and support is useless, I hate it.",
+    )
+    .await
+    .unwrap();
+    reply(
+        &w,
+        &w.other,
+        "The battery lasts about 40 km on the eco setting for me.",
+    )
+    .await
+    .unwrap();
     forums::create_topic(
         &w.hearth,
         &w.staff,
@@ -553,14 +925,27 @@ async fn detractor_posts_and_unanswered_questions_reach_the_staff_inbox() {
         Err(DomainError::Forbidden(_))
     ));
     let page = inbox::list(&w.hearth, &w.staff, None, None, 30).await.unwrap();
-    assert_eq!(page.items.len(), 1, "only the member's negative post: {:?}", page.items);
+    assert_eq!(
+        page.items.len(),
+        1,
+        "only the member's negative post: {:?}",
+        page.items
+    );
     let item = &page.items[0];
     assert_eq!((item.kind.as_str(), item.post_id), ("detractor", angry.id.0));
-    inbox::act(&w.hearth, &w.staff, item.id, inbox::InboxAction::Assign).await.unwrap();
+    inbox::act(&w.hearth, &w.staff, item.id, inbox::InboxAction::Assign)
+        .await
+        .unwrap();
     let page = inbox::list(&w.hearth, &w.staff, None, None, 30).await.unwrap();
     assert_eq!(page.items[0].assigned_to.as_deref(), Some("staffer"));
     // A staff reply answers it: the first response is recorded and the item leaves the list.
-    reply(&w, &w.staff, "Sorry to hear that! I have sent you a direct message about a replacement.").await.unwrap();
+    reply(
+        &w,
+        &w.staff,
+        "Sorry to hear that! I have sent you a direct message about a replacement.",
+    )
+    .await
+    .unwrap();
     let (waiting, first, _) = inbox::times(&w.hearth, item.id).await.unwrap();
     assert!(first.is_some_and(|f| f >= waiting));
     let page = inbox::list(&w.hearth, &w.staff, None, None, 30).await.unwrap();
@@ -571,7 +956,12 @@ async fn detractor_posts_and_unanswered_questions_reach_the_staff_inbox() {
     let product = crate::qa::create_product(
         &w.hearth,
         &w.admin,
-        &crate::qa::NewProductInput { slug: "lumen-x".into(), name: "Lumen X".into(), parent_id: None, versions: vec![] },
+        &crate::qa::NewProductInput {
+            slug: "lumen-x".into(),
+            name: "Lumen X".into(),
+            parent_id: None,
+            versions: vec![],
+        },
     )
     .await
     .unwrap();
@@ -587,7 +977,11 @@ async fn detractor_posts_and_unanswered_questions_reach_the_staff_inbox() {
     )
     .await
     .unwrap();
-    assert_eq!(inbox::sweep(&w.hearth).await.unwrap(), 0, "not yet waiting long enough");
+    assert_eq!(
+        inbox::sweep(&w.hearth).await.unwrap(),
+        0,
+        "not yet waiting long enough"
+    );
     let mut conn = db::conn(w.hearth.db()).await.unwrap();
     diesel::sql_query("UPDATE questions SET asked_at = now() - interval '30 hours' WHERE topic_id = $1")
         .bind::<diesel::sql_types::BigInt, _>(asked.0)
@@ -596,10 +990,20 @@ async fn detractor_posts_and_unanswered_questions_reach_the_staff_inbox() {
         .unwrap();
     assert_eq!(inbox::sweep(&w.hearth).await.unwrap(), 1);
     assert_eq!(inbox::sweep(&w.hearth).await.unwrap(), 0, "once");
-    let page = inbox::list(&w.hearth, &w.staff, Some("unanswered"), None, 30).await.unwrap();
+    let page = inbox::list(&w.hearth, &w.staff, Some("unanswered"), None, 30)
+        .await
+        .unwrap();
     assert_eq!(page.items.len(), 1);
-    inbox::act(&w.hearth, &w.staff, page.items[0].id, inbox::InboxAction::Handle).await.unwrap();
-    assert!(inbox::list(&w.hearth, &w.staff, None, None, 30).await.unwrap().items.is_empty());
+    inbox::act(&w.hearth, &w.staff, page.items[0].id, inbox::InboxAction::Handle)
+        .await
+        .unwrap();
+    assert!(
+        inbox::list(&w.hearth, &w.staff, None, None, 30)
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
     let actions = audit_actions(&w).await;
     assert!(actions.contains(&"inbox.assign".to_owned()) && actions.contains(&"inbox.handle".to_owned()));
 }
@@ -607,15 +1011,24 @@ async fn detractor_posts_and_unanswered_questions_reach_the_staff_inbox() {
 #[tokio::test]
 async fn a_new_policy_version_must_be_accepted_before_the_next_post() {
     let w = world().await;
-    crate::policy::publish(&w.hearth, &w.admin, "Acceptable use policy", "Be kind. No spam. Version two of our rules.")
-        .await
-        .unwrap();
+    crate::policy::publish(
+        &w.hearth,
+        &w.admin,
+        "Acceptable use policy",
+        "Be kind. No spam. Version two of our rules.",
+    )
+    .await
+    .unwrap();
     let member = reload(&w.hearth, &w.member).await;
-    let Err(DomainError::Forbidden(msg)) = reply(&w, &member, "Posting without accepting the new rules.").await else {
+    let Err(DomainError::Forbidden(msg)) =
+        reply(&w, &member, "Posting without accepting the new rules.").await
+    else {
         panic!("refused")
     };
     assert!(msg.contains("/policy"), "{msg}");
     assert_eq!(crate::policy::accept(&w.hearth, &member).await.unwrap(), 2);
     let member = reload(&w.hearth, &member).await;
-    reply(&w, &member, "Posting after accepting the new rules.").await.unwrap();
+    reply(&w, &member, "Posting after accepting the new rules.")
+        .await
+        .unwrap();
 }

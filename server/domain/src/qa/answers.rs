@@ -218,7 +218,8 @@ pub async fn comment(hearth: &Hearth, actor: &Actor, post: PostId, body: &str) -
             .returning(answer_comments::id)
             .get_result(conn)
             .await?;
-        crate::moderation::after_write_in(conn, &screened, crate::moderation::Content::Comment(id), actor).await?;
+        crate::moderation::after_write_in(conn, &screened, crate::moderation::Content::Comment(id), actor)
+            .await?;
         Ok(id)
     })
     .await
