@@ -1,33 +1,13 @@
 import { expect, test } from '@playwright/test';
-import { linkIn, unique, waitForHydration, waitForMail, watchConsole } from './helpers';
+import { signUpAndLogIn, waitForHydration, watchConsole } from './helpers';
 
 // The demo community (hearth seed-demo) has a club-only "Fan lounge" with a topic, a "VIP lounge" for the VIP
 // tier, tiers Fan/Insider/VIP with perks and an upcoming "Night ride through Utrecht" open to every club member.
 
 test('a new member joins the club, enters the club-only category, RSVPs to an event and carries the badge on their post', async ({ page }) => {
   const errors = watchConsole(page);
-  const username = unique('fan_');
-  const email = `${username}@example.com`;
-  const password = 'a long and sturdy passphrase';
-
   // Sign up and confirm the address (only verified members may join).
-  await page.goto('/signup');
-  await waitForHydration(page);
-  await page.getByLabel('E-mail address').fill(email);
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByLabel(/I accept the/).check();
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page).toHaveURL(/\/signup\/check-email/);
-  const mail = await waitForMail(email, /Confirm your e-mail address/);
-  await page.goto(linkIn(mail.text, 'http://127.0.0.1'));
-  await page.getByRole('button', { name: 'Confirm my e-mail address' }).click();
-  await expect(page).toHaveURL(/\/login\?verified=1/);
-  await waitForHydration(page);
-  await page.getByLabel('E-mail address or username').fill(username);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page).toHaveURL(/\/$/);
+  const username = await signUpAndLogIn(page, 'fan_');
 
   // Outside the club, the lounge is closed and says why.
   const closed = await page.goto('/c/fan-lounge');

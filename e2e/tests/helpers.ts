@@ -41,3 +41,34 @@ export function watchConsole(page: Page): string[] {
 export async function waitForHydration(page: Page): Promise<void> {
   await expect(page.locator('html')).toHaveAttribute('data-hydrated', 'true');
 }
+
+/** Signs a new member up through the pages, confirms the address from the e-mail and logs in. */
+export async function signUpAndLogIn(page: Page, prefix: string): Promise<string> {
+  const username = unique(prefix);
+  const email = `${username}@example.com`;
+  const password = 'a long and sturdy passphrase';
+  await page.goto('/signup');
+  await waitForHydration(page);
+  await page.getByLabel('E-mail address').fill(email);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByLabel(/I accept the/).check();
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page).toHaveURL(/\/signup\/check-email/);
+  const mail = await waitForMail(email, /Confirm your e-mail address/);
+  await page.goto(linkIn(mail.text, 'http://127.0.0.1'));
+  await page.getByRole('button', { name: 'Confirm my e-mail address' }).click();
+  await expect(page).toHaveURL(/\/login\?verified=1/);
+  await logIn(page, username, password);
+  return username;
+}
+
+/** Logs in through the log-in page (demo accounts use the demo password). */
+export async function logIn(page: Page, login: string, password = 'lumen-demo-2026'): Promise<void> {
+  if (!page.url().includes('/login')) await page.goto('/login');
+  await waitForHydration(page);
+  await page.getByLabel('E-mail address or username').fill(login);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page).toHaveURL(/\/$/);
+}

@@ -94,11 +94,59 @@ pub async fn seed_demo(hearth: &Hearth) -> DomainResult<()> {
     seed_qa(hearth, &actors).await?;
     seed_ideas(hearth, &actors).await?;
     seed_club(hearth, &actors).await?;
+    seed_moderation(hearth, &actors).await?;
     // Reputation and tiers from what the seed wrote (a small community: one pass).
     domain::reputation::recompute_all(hearth).await?;
     // What the seed wrote in the demo members' names does not count against their pace.
     for actor in actors.values() {
         forums::forget_pace(hearth, actor.id).await?;
+    }
+    Ok(())
+}
+
+/// A few posts for the moderators and the staff inbox, once: two held by the rules, one unhappy customer.
+async fn seed_moderation(hearth: &Hearth, actors: &HashMap<&str, Actor>) -> DomainResult<()> {
+    let moderator = &actors["mo_moderator"];
+    let queue = domain::moderation::queue::list(hearth, moderator, &Default::default(), 1).await?;
+    let inbox = domain::moderation::inbox::list(hearth, &actors["sam_support"], None, None, 1).await?;
+    if queue.open > 0 || inbox.waiting > 0 {
+        return Ok(()); // seeded before
+    }
+    let viewer = forums::Viewer::of(Some(moderator));
+    let help = forums::category_by_slug(hearth, &viewer, "tech-help").await?;
+    let latest = forums::views::list_topics(
+        hearth,
+        &viewer,
+        forums::views::TopicScope::Category(help.id),
+        None,
+        3,
+    )
+    .await?;
+    let Some(topic) = latest.items.first().map(|t| domain::ids::TopicId(t.id)) else {
+        return Ok(());
+    };
+    for (who, text) in [
+        ("jordan_commutes", "+1"),
+        (
+            "alex_rides",
+            "Cheap batteries here: https://deals.example/battery and https://deals.example/charger",
+        ),
+        (
+            "jordan_commutes",
+            "Really disappointed. My City's battery died twice this month, the shop was useless and nobody \
+             answered my e-mails. Terrible experience.",
+        ),
+    ] {
+        forums::reply(
+            hearth,
+            &actors[who],
+            topic,
+            &ReplyInput {
+                body: text.into(),
+                quote_post_id: None,
+            },
+        )
+        .await?;
     }
     Ok(())
 }

@@ -458,10 +458,7 @@ pub async fn save_rules(form: RulesInput) -> Result<(), AppError> {
     let hearth = ssr::hearth()?;
     let actor = ssr::require_actor()?;
     let mut errors = domain::FieldErrors::new();
-    fn num<T: std::str::FromStr>(errors: &mut domain::FieldErrors, field: &str, raw: &str) -> T
-    where
-        T: Default,
-    {
+    fn num<T: std::str::FromStr + Default>(errors: &mut domain::FieldErrors, field: &str, raw: &str) -> T {
         raw.trim().parse().unwrap_or_else(|_| {
             errors.add(field, "must be a number");
             T::default()

@@ -681,15 +681,12 @@ mod unit {
             evaluate(&Rules::default(), &team, "+1", &html).unwrap(),
             Verdict::Publish
         );
-        assert_eq!(
-            matches!(
-                evaluate(&Rules::default(), &member(), "+1", &html).unwrap(),
-                Verdict::Hold {
-                    rule: "too_brief",
-                    ..
-                }
-            ),
-            true
-        );
+        assert!(matches!(
+            evaluate(&Rules::default(), &member(), "+1", &html).unwrap(),
+            Verdict::Hold {
+                rule: "too_brief",
+                ..
+            }
+        ));
     }
 }
