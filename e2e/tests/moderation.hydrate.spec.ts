@@ -51,6 +51,7 @@ test('a moderator approves a held post from the queue', async ({ page }) => {
   expect(held.held_reason).toContain('more than one link');
 
   await logIn(page, 'mo_moderator');
+  await expect(page.getByRole('link', { name: /^Notifications/ })).toBeVisible();
   await page.goto('/mod?kind=held&reason=link_limit');
   const card = page.locator('article.queue-item').filter({ hasText: token });
   await expect(card).toBeVisible();
@@ -93,8 +94,12 @@ test('a staff member answers a detractor post from the inbox', async ({ page }) 
   const official = page.locator('article.post').filter({ hasText: answer });
   await expect(official.locator('.badge', { hasText: 'Official' })).toBeVisible();
 
-  // Answered: it leaves the inbox.
+  // Answered: it leaves the inbox, and the customer (watching the topic they posted in) is told.
   await page.goto('/staff/inbox');
   await expect(page.locator('article.inbox-item').filter({ hasText: token })).toHaveCount(0);
+  const told = await (await member.get('/api/v1/notifications')).json();
+  const reply = told.items.find((n: { kind: string; title: string }) => n.kind.startsWith('forums.') && n.title.startsWith('sam_support'));
+  expect(reply, JSON.stringify(told.items)).toBeTruthy();
+  expect(told.unread).toBeGreaterThan(0);
   expect(errors).toEqual([]);
 });

@@ -510,3 +510,15 @@ pub async fn save_rules(form: RulesInput) -> Result<(), AppError> {
     leptos_actix::redirect("/admin/rules?saved=1");
     Ok(())
 }
+
+/// Unread notifications of the viewer, for the bell in the header (0 when signed out).
+#[server(endpoint = "notifications/unread")]
+pub async fn unread_notifications() -> Result<i64, AppError> {
+    let hearth = ssr::hearth()?;
+    let Some(actor) = ssr::actor() else {
+        return Ok(0);
+    };
+    domain::notifications::unread_count(&hearth, &actor)
+        .await
+        .map_err(ssr::to_app_error)
+}

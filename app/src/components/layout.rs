@@ -56,7 +56,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                                 {(v.has_role("moderator") || v.has_role("staff")).then(|| view! { <li><a href="/mod">"Moderation"</a></li> })}
                                 {v.has_role("staff").then(|| view! { <li><a href="/staff/inbox">"Inbox"</a></li> })}
                                 {v.has_role("admin").then(|| view! { <li><a href="/admin">"Admin"</a></li> })}
-                                <li><a href="/notifications">"Notifications"</a></li>
+                                <li><NotificationBell/></li>
                                 <li><a href="/settings" class="viewer-name">{v.name().to_owned()}</a></li>
                                 <li>
                                     <form method="post" action=Logout::url() class="inline-form">
@@ -85,5 +85,29 @@ pub fn Layout(children: Children) -> impl IntoView {
                 " · Powered by Hearth"
             </p>
         </footer>
+    }
+}
+
+/// The notifications link with the number of unread notifications.
+#[component]
+fn NotificationBell() -> impl IntoView {
+    let unread = Resource::new(|| (), |_| crate::api::moderation::unread_notifications());
+    view! {
+        <Suspense fallback=|| view! { <a href="/notifications">"Notifications"</a> }>
+            {move || Suspend::new(async move {
+                let n = unread.await.unwrap_or(0);
+                let label = match n {
+                    0 => "Notifications, none unread".to_owned(),
+                    1 => "Notifications, 1 unread".to_owned(),
+                    n => format!("Notifications, {n} unread"),
+                };
+                view! {
+                    <a href="/notifications" class="bell" aria-label=label>
+                        "Notifications"
+                        {(n > 0).then(|| view! { <span class="bell-count" data-testid="bell-count" aria-hidden="true">{n.min(99)}</span> })}
+                    </a>
+                }
+            })}
+        </Suspense>
     }
 }

@@ -142,3 +142,77 @@ pub async fn mark_read(hearth: &Hearth, actor: &Actor, ids: Option<&[i64]>) -> D
     };
     Ok(changed)
 }
+
+/// Who hears about a newly visible post, and why — one notification per member and post, the most specific reason
+/// first: a mention, a quote of their post, a reply to their topic, then activity in a topic they watch (or, for a
+/// new topic, in a category they watch). Only members who may see the category are told; the author never is.
+/// Called inside the transaction that makes the post visible (written, or approved by a moderator); the dedupe key
+/// makes a second call for the same post a no-op.
+pub(crate) async fn on_post_visible_in(conn: &mut AsyncPgConnection, post: PostId) -> DomainResult<usize> {
+    use diesel::sql_types::{BigInt, Text};
+    // The candidates, each with a priority; DISTINCT ON keeps the best reason per member.
+    const SQL: &str = "
+WITH p AS (
+    SELECT p.id, p.topic_id, p.post_number, p.author_id, p.body_md, p.quote_post_id,
+           t.title, t.author_id AS topic_author, t.kind, t.category_id, c.visibility, c.min_tier_id,
+           a.username AS author_name
+      FROM posts p JOIN topics t ON t.id = p.topic_id JOIN categories c ON c.id = t.category_id
+      JOIN users a ON a.id = p.author_id
+     WHERE p.id = $1 AND p.status = 'published' AND t.status = 'published'
+),
+candidates AS (
+    SELECT u.id AS user_id, 1 AS prio, 'forums.mention' AS kind
+      FROM p JOIN users u ON lower(u.username) = ANY($2::text[])
+    UNION ALL
+    SELECT q.author_id, 2, 'forums.quote' FROM p JOIN posts q ON q.id = p.quote_post_id
+    UNION ALL
+    SELECT p.topic_author, 3, 'forums.reply' FROM p WHERE p.post_number > 1 AND p.kind IN ('discussion', 'idea')
+    UNION ALL
+    SELECT w.user_id, 4, 'forums.watching' FROM p JOIN topic_watches w ON w.topic_id = p.topic_id
+     WHERE p.post_number > 1 AND NOT (p.kind = 'question' AND w.user_id = p.topic_author)
+    UNION ALL
+    SELECT w.user_id, 5, 'forums.new_topic' FROM p JOIN category_watches w ON w.category_id = p.category_id
+     WHERE p.post_number = 1
+),
+chosen AS (
+    SELECT DISTINCT ON (c.user_id) c.user_id, c.kind
+      FROM candidates c, p
+     WHERE c.user_id <> p.author_id
+     ORDER BY c.user_id, c.prio
+)
+INSERT INTO notifications (user_id, kind, actor_id, topic_id, post_id, title, url, dedupe_key)
+SELECT ch.user_id, ch.kind, p.author_id, p.topic_id, p.id,
+       CASE ch.kind
+            WHEN 'forums.mention' THEN p.author_name || ' mentioned you in ' || p.title
+            WHEN 'forums.quote' THEN p.author_name || ' quoted you in ' || p.title
+            WHEN 'forums.reply' THEN p.author_name || ' replied to your topic ' || p.title
+            WHEN 'forums.new_topic' THEN 'New topic in a category you watch: ' || p.title
+            ELSE p.author_name || ' posted in ' || p.title END,
+       '/t/' || p.topic_id || '?page=' || ((p.post_number - 1) / $3 + 1) || '#post-' || p.post_number,
+       'post:' || p.id
+  FROM chosen ch CROSS JOIN p
+  JOIN users u ON u.id = ch.user_id
+ WHERE p.visibility = 'public'
+    OR cardinality(array_remove(u.roles, NULL)) > 0
+    OR (p.visibility = 'club' AND EXISTS (
+            SELECT 1 FROM club_members m LEFT JOIN club_tiers mt ON mt.id = m.tier_id
+             LEFT JOIN club_tiers need ON need.id = p.min_tier_id
+             WHERE m.user_id = u.id AND (need.id IS NULL OR COALESCE(mt.rank, -1) >= need.rank)))
+ON CONFLICT (user_id, dedupe_key) DO NOTHING";
+    let body: Option<String> = crate::schema::posts::table
+        .find(post)
+        .select(crate::schema::posts::body_md)
+        .first(conn)
+        .await
+        .optional()?;
+    let Some(body) = body else {
+        return Ok(0);
+    };
+    let mentioned = crate::markdown::mentions(&body);
+    Ok(diesel::sql_query(SQL)
+        .bind::<BigInt, _>(post.0)
+        .bind::<diesel::sql_types::Array<Text>, _>(mentioned)
+        .bind::<diesel::sql_types::Integer, _>(crate::forums::PAGE_SIZE)
+        .execute(conn)
+        .await?)
+}

@@ -920,3 +920,94 @@ async fn permalinks_locate_posts_the_viewer_may_see() {
     );
     let _ = CategoryId(0);
 }
+
+/// (kind, recipient) of every notification about a post.
+async fn told_about(hearth: &Hearth, post: PostId) -> Vec<(String, String)> {
+    use crate::schema::{notifications, users};
+    let mut conn = db::conn(hearth.db()).await.unwrap();
+    let mut rows: Vec<(String, String)> = notifications::table
+        .inner_join(users::table.on(users::id.eq(notifications::user_id)))
+        .filter(notifications::post_id.eq(post))
+        .select((notifications::kind, users::username))
+        .load(&mut conn)
+        .await
+        .unwrap();
+    rows.sort();
+    rows
+}
+
+#[tokio::test]
+async fn replies_mentions_quotes_and_watches_notify_each_member_once() {
+    let w = world().await;
+    let watcher = account(&w.hearth, "watcher1", vec![]).await;
+    let quoted = account(&w.hearth, "quoted1", vec![]).await;
+    let (t, _) = create_topic(
+        &w.hearth,
+        &w.member,
+        &topic(&w.general, "Tyre pressure for gravel", "What do you run?"),
+    )
+    .await
+    .unwrap();
+    set_topic_watch(&w.hearth, &watcher, t.id, true).await.unwrap();
+    let q = reply(
+        &w.hearth,
+        &quoted,
+        t.id,
+        &reply_with("About 2.5 bar on mixed gravel."),
+    )
+    .await
+    .unwrap();
+    // The topic's author hears of the reply; the watcher of activity; the replier of nothing (their own post).
+    assert_eq!(
+        told_about(&w.hearth, q.id).await,
+        vec![
+            ("forums.reply".into(), "member1".into()),
+            ("forums.watching".into(), "watcher1".into())
+        ]
+    );
+    // A mention and a quote: the most specific reason wins, one notification per member.
+    let r = reply(
+        &w.hearth,
+        &w.fan,
+        t.id,
+        &ReplyInput {
+            body: "Agreed, @watcher1 and @member1 — and @fan1 is me.".into(),
+            quote_post_id: Some(q.id.0),
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        told_about(&w.hearth, r.id).await,
+        vec![
+            ("forums.mention".into(), "member1".into()),
+            ("forums.mention".into(), "watcher1".into()),
+            ("forums.quote".into(), "quoted1".into()),
+        ]
+    );
+    // Watchers of a category hear of new topics there, not of topics they cannot see.
+    set_category_watch(&w.hearth, &watcher, "general", true)
+        .await
+        .unwrap();
+    let (t2, p2) = create_topic(
+        &w.hearth,
+        &w.staff,
+        &topic(&w.general, "Spring service checklist", "Chain, brakes, tyres."),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        told_about(&w.hearth, p2.id).await,
+        vec![("forums.new_topic".into(), "watcher1".into())]
+    );
+    // Mentions of someone who cannot see the club lounge tell them nothing.
+    let (_, p3) = create_topic(
+        &w.hearth,
+        &w.fan,
+        &topic(&w.club, "Club ride on Sunday", "Who joins? @watcher1"),
+    )
+    .await
+    .unwrap();
+    assert!(told_about(&w.hearth, p3.id).await.is_empty());
+    let _ = t2;
+}

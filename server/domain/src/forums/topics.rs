@@ -264,6 +264,9 @@ pub(crate) async fn create_topic_of_kind(
                 actor,
             )
             .await?;
+            if !screened.held() {
+                crate::notifications::on_post_visible_in(conn, post.id).await?;
+            }
             Ok((topic, post))
         })
         .await?;
@@ -381,6 +384,7 @@ pub async fn reply(
                 .execute(conn)
                 .await?;
             mark_read_in(conn, author, topic_id, number).await?;
+            crate::notifications::on_post_visible_in(conn, post.id).await?;
             if topic.kind == "question" {
                 crate::qa::on_answer(conn, topic_id, &topic.title, topic.author_id, post.id, author).await?;
             }

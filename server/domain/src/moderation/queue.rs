@@ -279,6 +279,9 @@ pub(crate) async fn set_post_status_in(
     if was == will {
         return Ok(());
     }
+    if will {
+        crate::notifications::on_post_visible_in(conn, p.id).await?;
+    }
     let delta: i32 = if will { 1 } else { -1 };
     if p.post_number == 1 {
         let published: i64 = posts::table

@@ -372,7 +372,23 @@ async fn held_posts_wait_for_a_moderator_and_approval_publishes_them() {
         Err(DomainError::Invalid(_))
     ));
 
+    let replies_told = async |w: &World| -> i64 {
+        let mut conn = db::conn(w.hearth.db()).await.unwrap();
+        crate::schema::notifications::table
+            .filter(crate::schema::notifications::post_id.eq(held.id))
+            .filter(crate::schema::notifications::kind.eq("forums.reply"))
+            .count()
+            .get_result(&mut conn)
+            .await
+            .unwrap()
+    };
+    assert_eq!(replies_told(&w).await, 0, "nobody hears of a held reply");
     approve(&w.hearth, &w.moderator, item.id, "").await.unwrap();
+    assert_eq!(
+        replies_told(&w).await,
+        1,
+        "the topic's author hears of it once approved"
+    );
     assert!(
         matches!(
             approve(&w.hearth, &w.moderator, item.id, "").await,
