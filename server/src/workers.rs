@@ -11,6 +11,8 @@ pub const VIEW_FLUSH_EVERY: Duration = Duration::from_secs(10);
 /// How soon a change to a member's reputation shows (votes, acceptances, replies, idea statuses).
 pub const REPUTATION_EVERY: Duration = Duration::from_secs(5);
 pub const INBOX_SWEEP_EVERY: Duration = Duration::from_secs(60);
+pub const NOTIFICATION_MAIL_EVERY: Duration = Duration::from_secs(2);
+pub const DIGEST_EVERY: Duration = Duration::from_secs(600);
 
 pub fn spawn(hearth: &Hearth, transport: mail::Transport) -> Vec<JoinHandle<()>> {
     let mailer = tokio::spawn(mail::run_worker(hearth.clone(), transport));
@@ -97,5 +99,44 @@ pub fn spawn(hearth: &Hearth, transport: mail::Transport) -> Vec<JoinHandle<()>>
             }
         })
     };
-    vec![mailer, refresher, views, trending, reputation, inbox]
+    let notification_mail = {
+        let hearth = hearth.clone();
+        tokio::spawn(async move {
+            // Pending notifications become e-mail (now or in a digest); digests go out when due.
+            let mut tick = tokio::time::interval(NOTIFICATION_MAIL_EVERY);
+            let mut last_digest = std::time::Instant::now() - DIGEST_EVERY;
+            loop {
+                tick.tick().await;
+                loop {
+                    match domain::mail::notify::mail_pending(&hearth).await {
+                        Ok(n) if n as i64 == domain::mail::notify::PENDING_BATCH => continue,
+                        Ok(_) => break,
+                        Err(e) => {
+                            tracing::warn!(error = %e, "notification e-mail not prepared; retrying next round");
+                            break;
+                        }
+                    }
+                }
+                if last_digest.elapsed() >= DIGEST_EVERY {
+                    last_digest = std::time::Instant::now();
+                    for period in ["daily", "weekly"] {
+                        if let Err(e) =
+                            domain::mail::notify::send_digests(&hearth, period, chrono::Utc::now()).await
+                        {
+                            tracing::warn!(error = %e, period, "digests not sent; retrying next round");
+                        }
+                    }
+                }
+            }
+        })
+    };
+    vec![
+        mailer,
+        refresher,
+        views,
+        trending,
+        reputation,
+        inbox,
+        notification_mail,
+    ]
 }

@@ -7,6 +7,7 @@ pub mod club;
 pub mod forums;
 pub mod ideas;
 pub mod moderation;
+pub mod notify;
 pub mod policy;
 pub mod profiles;
 pub mod qa;

@@ -124,6 +124,7 @@ diesel::table! {
         sent_at -> Nullable<Timestamptz>,
         gave_up_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
+        list_unsubscribe -> Nullable<Text>,
     }
 }
 
@@ -414,6 +415,7 @@ diesel::table! {
         dedupe_key -> Text,
         read_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
+        mail_state -> Text,
     }
 }
 
@@ -541,6 +543,23 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    notification_preferences (user_id, topic) {
+        user_id -> Int8,
+        topic -> Text,
+        delivery -> Text,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    digest_runs (user_id, period) {
+        user_id -> Int8,
+        period -> Text,
+        last_sent_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(answer_comments -> posts (post_id));
 diesel::joinable!(answer_comments -> users (author_id));
 diesel::joinable!(answer_votes -> posts (post_id));
@@ -596,6 +615,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     member_sanctions,
     moderation_queue,
     moderation_settings,
+    notification_preferences,
+    digest_runs,
     answer_votes,
     answerer_stats,
     api_tokens,

@@ -9,6 +9,7 @@ pub mod error;
 pub mod forums;
 pub mod ideas;
 pub mod moderation;
+pub mod notifications;
 pub mod openapi;
 pub mod policy;
 pub mod qa;
@@ -181,6 +182,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 "/staff/inbox/{id}/{action}",
                 web::post().to(moderation::inbox_act),
             )
+            .route(
+                "/me/notification-preferences",
+                web::get().to(notifications::get_preferences),
+            )
+            .route(
+                "/me/notification-preferences",
+                web::put().to(notifications::put_preferences),
+            )
+            .route("/unsubscribe", web::post().to(notifications::unsubscribe))
             .route("/notifications", web::get().to(qa::notifications))
             .route("/notifications/read", web::post().to(qa::mark_read))
             .default_service(web::to(not_found)),

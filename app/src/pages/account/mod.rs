@@ -6,6 +6,7 @@ mod login_page;
 mod reset_password_page;
 mod settings_page;
 mod signup_page;
+mod unsubscribe_page;
 mod verify_page;
 
 pub use check_email_page::CheckEmailPage;
@@ -14,6 +15,7 @@ pub use login_page::LoginPage;
 pub use reset_password_page::ResetPasswordPage;
 pub use settings_page::SettingsPage;
 pub use signup_page::SignupPage;
+pub use unsubscribe_page::UnsubscribePage;
 pub use verify_page::VerifyPage;
 
 use leptos::prelude::*;

@@ -33,6 +33,7 @@ pub fn SettingsPage() -> impl IntoView {
                     "profile" => "Your profile is saved.",
                     "password" => "Your password is changed; your other sessions are logged out.",
                     "token-revoked" => "The token is revoked.",
+                    "notifications" => "Your e-mail preferences are saved.",
                     _ => "Saved.",
                 };
                 view! { <Notice>{text}</Notice> }
@@ -127,9 +128,54 @@ pub fn SettingsPage() -> impl IntoView {
                 </Suspense>
                 <NewTokenForm/>
             </section>
+            <EmailPreferences/>
         </div>
     }
     .into_any()
+}
+
+/// How the member hears about each kind of event by e-mail.
+#[component]
+fn EmailPreferences() -> impl IntoView {
+    use crate::api::notify::{SaveNotificationPreferences, notification_preferences};
+    let prefs = Resource::new_blocking(|| (), |_| notification_preferences());
+    let error = use_query_map().with_untracked(url_error::<SaveNotificationPreferences>);
+    let choices = [
+        ("immediately", "Immediately"),
+        ("daily", "Daily summary"),
+        ("weekly", "Weekly summary"),
+        ("never", "Never"),
+    ];
+    view! {
+        <section id="notifications" aria-labelledby="email-title" class="card">
+            <h2 id="email-title">"E-mail notifications"</h2>
+            <p class="muted">"Everything also appears under Notifications on the site. Every e-mail has a one-click unsubscribe link."</p>
+            <FormErrors error=Signal::stored(error)/>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    let prefs = prefs.await.unwrap_or_default();
+                    view! {
+                        <form method="post" action=SaveNotificationPreferences::url() class="form">
+                            {prefs.into_iter().map(|p| {
+                                let id = format!("pref-{}", p.topic);
+                                view! {
+                                    <p>
+                                        <label for=id.clone()>{p.label.clone()}</label>
+                                        <select id=id name=format!("prefs[{}]", p.topic)>
+                                            {choices.iter().map(|(v, l)| view! {
+                                                <option value=*v selected=p.delivery == *v>{*l}</option>
+                                            }).collect_view()}
+                                        </select>
+                                    </p>
+                                }
+                            }).collect_view()}
+                            <button type="submit" class="button">"Save e-mail preferences"</button>
+                        </form>
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
 }
 
 /// Creates a token and shows its secret once. Needs JavaScript: without it the secret could only travel in a

@@ -2,10 +2,11 @@
 //! causes it; a worker delivers the queue through SMTP (or, in development, into `.eml` files), retrying with
 //! exponential backoff. Requests never wait on SMTP, and nothing is lost while SMTP is down.
 
+pub mod notify;
 pub mod templates;
 mod transport;
 
-pub use transport::{SendError, Transport};
+pub use transport::{Letter, SendError, Transport};
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -57,6 +58,8 @@ struct Claimed {
     html_body: String,
     #[diesel(sql_type = Int4)]
     attempts: i32,
+    #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
+    list_unsubscribe: Option<String>,
 }
 
 /// Claims due messages (skipping those other workers hold). The lock outlives the worst case of a batch:
@@ -71,7 +74,7 @@ WHERE id IN (
     LIMIT $1
     FOR UPDATE SKIP LOCKED
 )
-RETURNING id, to_address, subject, text_body, html_body, attempts";
+RETURNING id, to_address, subject, text_body, html_body, attempts, list_unsubscribe";
 
 /// Messages a worker claims at once.
 pub const CLAIM_BATCH: i64 = 5;
@@ -98,10 +101,13 @@ pub async fn deliver_due(hearth: &Hearth, transport: &Transport, batch: i64) -> 
             .send(
                 &brand.name,
                 &hearth.settings().mail_from,
-                &mail.to_address,
-                &mail.subject,
-                &mail.text_body,
-                &mail.html_body,
+                &Letter {
+                    to: &mail.to_address,
+                    subject: &mail.subject,
+                    text: &mail.text_body,
+                    html: &mail.html_body,
+                    list_unsubscribe: mail.list_unsubscribe.as_deref(),
+                },
             )
             .await;
         match result {

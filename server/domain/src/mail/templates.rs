@@ -21,6 +21,17 @@ pub fn escape_html(raw: &str) -> String {
 
 /// Wraps paragraphs and one call-to-action button in the brand's layout.
 fn layout(brand: &Brand, paragraphs: &[String], button: Option<(&str, &str)>, footer: &str) -> String {
+    layout_with(brand, paragraphs, "", button, footer)
+}
+
+/// The layout with already-escaped HTML after the paragraphs (a digest's grouped lists).
+fn layout_with(
+    brand: &Brand,
+    paragraphs: &[String],
+    extra_html: &str,
+    button: Option<(&str, &str)>,
+    footer: &str,
+) -> String {
     let name = escape_html(&brand.name);
     let mut body = String::new();
     for p in paragraphs {
@@ -29,6 +40,7 @@ fn layout(brand: &Brand, paragraphs: &[String], button: Option<(&str, &str)>, fo
             escape_html(p)
         ));
     }
+    body.push_str(extra_html);
     if let Some((label, href)) = button {
         body.push_str(&format!(
             "<p style=\"margin:24px 0\"><a href=\"{href}\" style=\"background:{bg};color:#ffffff;padding:12px 20px;\
@@ -115,6 +127,82 @@ pub fn password_changed(brand: &Brand, to: &str, username: &str, link: &str) -> 
             Some(("Reset my password", link)),
             "You receive this message for the security of your account.",
         ),
+    }
+}
+
+/// One notification, sent immediately. `link` leads to the exact post; `unsubscribe` needs no log-in.
+pub fn notification(
+    brand: &Brand,
+    to: &str,
+    username: &str,
+    title: &str,
+    link: &str,
+    topic_label: &str,
+    unsubscribe: &str,
+) -> OutgoingMail {
+    let greeting = format!("Hi {username},");
+    let footer = format!(
+        "You get this because e-mails about {topic_label} are on in your settings. Stop them with one click: {unsubscribe}"
+    );
+    OutgoingMail {
+        kind: "notification",
+        to: to.to_owned(),
+        subject: format!("[{}] {title}", brand.name),
+        text: format!("{greeting}\n\n{title}\n\nRead it: {link}\n\n--\n{footer}\n"),
+        html: layout(
+            brand,
+            &[greeting, title.to_owned()],
+            Some(("Read it", link)),
+            &footer,
+        ),
+    }
+}
+
+/// A digest: notifications grouped by kind of event, then by topic, each with its link.
+pub fn digest(
+    brand: &Brand,
+    to: &str,
+    username: &str,
+    period: &str,
+    groups: &[(String, Vec<(String, String)>)],
+    settings_link: &str,
+) -> OutgoingMail {
+    let count: usize = groups.iter().map(|(_, items)| items.len()).sum();
+    let greeting = format!("Hi {username},");
+    let intro = format!(
+        "here is your {period} summary from {}: {count} update{}.",
+        brand.name,
+        if count == 1 { "" } else { "s" }
+    );
+    let mut text = format!("{greeting}\n\n{intro}\n");
+    let mut sections = String::new();
+    for (heading, items) in groups {
+        text.push_str(&format!("\n{heading}\n"));
+        sections.push_str(&format!(
+            "<h2 style=\"font-size:16px;margin:20px 0 8px;color:{}\">{}</h2><ul style=\"margin:0;padding-left:20px\">",
+            brand.color_primary,
+            escape_html(heading)
+        ));
+        for (title, link) in items {
+            text.push_str(&format!("- {title}\n  {link}\n"));
+            sections.push_str(&format!(
+                "<li style=\"margin:0 0 8px;font-size:15px\"><a href=\"{}\" style=\"color:{}\">{}</a></li>",
+                escape_html(link),
+                brand.color_accent,
+                escape_html(title)
+            ));
+        }
+        sections.push_str("</ul>");
+    }
+    let footer = format!("Choose what you get and how often: {settings_link}");
+    text.push_str(&format!("\n--\n{footer}\n"));
+    let html = layout_with(brand, &[greeting, intro], &sections, None, &footer);
+    OutgoingMail {
+        kind: "digest",
+        to: to.to_owned(),
+        subject: format!("Your {period} summary from {}", brand.name),
+        text,
+        html,
     }
 }
 

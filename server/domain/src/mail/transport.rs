@@ -1,9 +1,20 @@
+use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::{DomainError, DomainResult};
+
+/// One message to send: addressee, subject, both parts, and the one-click unsubscribe address if any.
+#[derive(Debug, Clone, Copy)]
+pub struct Letter<'a> {
+    pub to: &'a str,
+    pub subject: &'a str,
+    pub text: &'a str,
+    pub html: &'a str,
+    pub list_unsubscribe: Option<&'a str>,
+}
 
 /// Why a message could not be sent, and whether trying again can help.
 #[derive(Debug, thiserror::Error)]
@@ -73,11 +84,15 @@ impl Transport {
         &self,
         from_name: &str,
         from_address: &str,
-        to: &str,
-        subject: &str,
-        text: &str,
-        html: &str,
+        letter: &Letter<'_>,
     ) -> Result<String, SendError> {
+        let Letter {
+            to,
+            subject,
+            text,
+            html,
+            list_unsubscribe,
+        } = *letter;
         let from = Mailbox::new(
             Some(from_name.to_owned()),
             from_address
@@ -87,10 +102,20 @@ impl Transport {
         let to: Mailbox = to
             .parse()
             .map_err(|e| SendError::permanent(format!("recipient {to}: {e}")))?;
-        let message = Message::builder()
-            .from(from)
-            .to(to)
-            .subject(subject)
+        let mut builder = Message::builder().from(from).to(to).subject(subject);
+        if let Some(url) = list_unsubscribe {
+            // RFC 2369 + RFC 8058: mail clients offer "unsubscribe" and may POST to it without a log-in.
+            builder = builder
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                    format!("<{url}>"),
+                ))
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                    "List-Unsubscribe=One-Click".to_owned(),
+                ));
+        }
+        let message = builder
             .multipart(MultiPart::alternative_plain_html(
                 text.to_owned(),
                 html.to_owned(),
