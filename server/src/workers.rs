@@ -130,6 +130,8 @@ pub fn spawn(hearth: &Hearth, transport: mail::Transport) -> Vec<JoinHandle<()>>
             }
         })
     };
+    // Live events published by any instance, handed to this instance's SSE clients.
+    let live = tokio::spawn(domain::live::run_hub(hearth.clone()));
     vec![
         mailer,
         refresher,
@@ -138,5 +140,6 @@ pub fn spawn(hearth: &Hearth, transport: mail::Transport) -> Vec<JoinHandle<()>>
         reputation,
         inbox,
         notification_mail,
+        live,
     ]
 }

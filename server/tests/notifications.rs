@@ -154,3 +154,124 @@ async fn a_reply_is_mailed_once_with_a_one_click_unsubscribe_that_needs_no_log_i
     assert_eq!(page.status(), StatusCode::OK);
     assert!(page.text().await.unwrap().contains("Unsubscribe</button>"));
 }
+
+/// Reads server-sent events from a response until `done` says enough (or the timeout passes).
+async fn read_events(res: &mut reqwest::Response, timeout: Duration, done: impl Fn(&str) -> bool) -> String {
+    let mut seen = String::new();
+    let deadline = tokio::time::Instant::now() + timeout;
+    while !done(&seen) {
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        match tokio::time::timeout(left, res.chunk()).await {
+            Ok(Ok(Some(chunk))) => seen.push_str(&String::from_utf8_lossy(&chunk)),
+            _ => break,
+        }
+    }
+    seen
+}
+
+#[tokio::test]
+async fn a_reply_on_one_instance_reaches_a_stream_on_another_and_reconnecting_resumes() {
+    let app = TestApp::spawn().await;
+    let peer = app.spawn_peer().await;
+    let admin = app.admin().await;
+    let reader = app.member("reader", 2, vec![]).await;
+    let writer = app.member("writer", 3, vec![]).await;
+    let cat: Value = app
+        .post_json(
+            &admin,
+            "/api/v1/categories",
+            json!({"slug": "general", "name": "General", "visibility": "public", "posting": "everyone"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let topic: Value = app
+        .post_json(
+            &reader,
+            "/api/v1/topics",
+            json!({"category_id": cat["id"], "title": "Live updates test", "body": "Does the page update by itself?"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let topic = topic["id"].as_i64().unwrap();
+
+    // Anonymous callers need a topic; a topic they may not see is refused.
+    let (status, _, _) = error_code(
+        app.client()
+            .get(format!("{}/api/v1/stream", peer.address))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    // The reader listens on the peer; the writer replies through the first instance.
+    let mut stream = reader
+        .get(format!("{}/api/v1/stream?topic={topic}", peer.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), StatusCode::OK);
+    assert_eq!(stream.headers()["content-type"], "text/event-stream");
+    let hello = read_events(&mut stream, Duration::from_secs(5), |s| s.contains(": connected")).await;
+    assert!(hello.starts_with("retry: 2000"), "{hello}");
+    let started = tokio::time::Instant::now();
+    let reply: Value = app
+        .post_json(
+            &writer,
+            &format!("/api/v1/topics/{topic}/posts"),
+            json!({"body": "Yes, this reply is live."}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let seen = read_events(&mut stream, Duration::from_secs(5), |s| {
+        s.contains("event: post") && s.contains("event: notification")
+    })
+    .await;
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "arrived in {:?}: {seen}",
+        started.elapsed()
+    );
+    assert!(seen.contains(&format!("\"post_id\":{}", reply["id"])), "{seen}");
+    let last_id: String = seen
+        .lines()
+        .filter_map(|l| l.strip_prefix("id: "))
+        .next_back()
+        .unwrap()
+        .to_owned();
+    drop(stream);
+
+    // Missed while disconnected: replayed on reconnect with Last-Event-ID, then live again.
+    let missed: Value = app
+        .post_json(
+            &writer,
+            &format!("/api/v1/topics/{topic}/posts"),
+            json!({"body": "Sent while you were away."}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut stream = reader
+        .get(format!("{}/api/v1/stream?topic={topic}", peer.address))
+        .header("Last-Event-ID", &last_id)
+        .send()
+        .await
+        .unwrap();
+    let seen = read_events(&mut stream, Duration::from_secs(5), |s| {
+        s.contains(&format!("\"post_id\":{}", missed["id"]))
+    })
+    .await;
+    assert!(seen.contains(&format!("\"post_id\":{}", missed["id"])), "{seen}");
+    assert!(
+        !seen.contains(&format!("\"post_id\":{},", reply["id"])),
+        "nothing twice: {seen}"
+    );
+}

@@ -709,3 +709,16 @@ pub async fn save_category(category: CategoryForm) -> Result<(), AppError> {
     leptos_actix::redirect("/admin?saved=category#categories");
     Ok(())
 }
+
+/// Posts of a topic after a number (live updates append them to an open page).
+#[server(endpoint = "forums/new-posts")]
+pub async fn new_posts(topic_id: i64, after: i32) -> Result<Vec<PostInfo>, AppError> {
+    let hearth = ssr::hearth()?;
+    let actor = ssr::actor();
+    let viewer = domain::forums::Viewer::of(actor.as_ref());
+    let (posts, _) =
+        domain::forums::views::posts_after(&hearth, &viewer, domain::ids::TopicId(topic_id), after, 50)
+            .await
+            .map_err(ssr::to_app_error)?;
+    Ok(posts.into_iter().map(|p| post_info(p, &viewer)).collect())
+}

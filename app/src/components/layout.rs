@@ -92,6 +92,14 @@ pub fn Layout(children: Children) -> impl IntoView {
 #[component]
 fn NotificationBell() -> impl IntoView {
     let unread = Resource::new(|| (), |_| crate::api::moderation::unread_notifications());
+    // A new notification (from any instance) refreshes the count without a reload.
+    Effect::new(move |_| {
+        crate::live::listen("/api/v1/stream", move |kind, _| {
+            if kind == "notification" {
+                unread.refetch();
+            }
+        });
+    });
     view! {
         <Suspense fallback=|| view! { <a href="/notifications">"Notifications"</a> }>
             {move || Suspend::new(async move {

@@ -16,6 +16,7 @@ pub mod forums;
 pub mod ideas;
 pub mod ids;
 pub mod kv;
+pub mod live;
 pub mod mail;
 pub mod markdown;
 pub mod moderation;
@@ -69,6 +70,7 @@ struct Inner {
     brand: brand::BrandCache,
     categories: forums::CategoryCache,
     mail_wakeup: tokio::sync::Notify,
+    live: tokio::sync::broadcast::Sender<live::LiveEvent>,
 }
 
 impl Hearth {
@@ -84,6 +86,7 @@ impl Hearth {
                 brand,
                 categories,
                 mail_wakeup: tokio::sync::Notify::new(),
+                live: tokio::sync::broadcast::channel(1024).0,
             }),
         })
     }
@@ -115,6 +118,11 @@ impl Hearth {
 
     pub async fn mailer_woken(&self) {
         self.inner.mail_wakeup.notified().await;
+    }
+
+    /// The live events of this instance (fed by [`live::run_hub`]).
+    pub fn live_sender(&self) -> &tokio::sync::broadcast::Sender<live::LiveEvent> {
+        &self.inner.live
     }
 
     /// A link to a path of the site (`/verify?token=…`).

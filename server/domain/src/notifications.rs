@@ -148,7 +148,7 @@ pub async fn mark_read(hearth: &Hearth, actor: &Actor, ids: Option<&[i64]>) -> D
 /// new topic, in a category they watch). Only members who may see the category are told; the author never is.
 /// Called inside the transaction that makes the post visible (written, or approved by a moderator); the dedupe key
 /// makes a second call for the same post a no-op.
-pub(crate) async fn on_post_visible_in(conn: &mut AsyncPgConnection, post: PostId) -> DomainResult<usize> {
+pub(crate) async fn on_post_visible_in(conn: &mut AsyncPgConnection, post: PostId) -> DomainResult<Vec<i64>> {
     use diesel::sql_types::{BigInt, Text};
     // The candidates, each with a priority; DISTINCT ON keeps the best reason per member.
     const SQL: &str = "
@@ -198,7 +198,13 @@ SELECT ch.user_id, ch.kind, p.author_id, p.topic_id, p.id,
             SELECT 1 FROM club_members m LEFT JOIN club_tiers mt ON mt.id = m.tier_id
              LEFT JOIN club_tiers need ON need.id = p.min_tier_id
              WHERE m.user_id = u.id AND (need.id IS NULL OR COALESCE(mt.rank, -1) >= need.rank)))
-ON CONFLICT (user_id, dedupe_key) DO NOTHING";
+ON CONFLICT (user_id, dedupe_key) DO NOTHING
+RETURNING user_id";
+    #[derive(diesel::QueryableByName)]
+    struct Told {
+        #[diesel(sql_type = BigInt)]
+        user_id: i64,
+    }
     let body: Option<String> = crate::schema::posts::table
         .find(post)
         .select(crate::schema::posts::body_md)
@@ -206,13 +212,14 @@ ON CONFLICT (user_id, dedupe_key) DO NOTHING";
         .await
         .optional()?;
     let Some(body) = body else {
-        return Ok(0);
+        return Ok(Vec::new());
     };
     let mentioned = crate::markdown::mentions(&body);
-    Ok(diesel::sql_query(SQL)
+    let told: Vec<Told> = diesel::sql_query(SQL)
         .bind::<BigInt, _>(post.0)
         .bind::<diesel::sql_types::Array<Text>, _>(mentioned)
         .bind::<diesel::sql_types::Integer, _>(crate::forums::PAGE_SIZE)
-        .execute(conn)
-        .await?)
+        .load(conn)
+        .await?;
+    Ok(told.into_iter().map(|t| t.user_id).collect())
 }

@@ -13,6 +13,7 @@ pub mod notifications;
 pub mod openapi;
 pub mod policy;
 pub mod qa;
+pub mod stream;
 pub mod users;
 
 use actix_web::dev::Payload;
@@ -191,6 +192,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 web::put().to(notifications::put_preferences),
             )
             .route("/unsubscribe", web::post().to(notifications::unsubscribe))
+            .route("/stream", web::get().to(stream::stream))
             .route("/notifications", web::get().to(qa::notifications))
             .route("/notifications/read", web::post().to(qa::mark_read))
             .default_service(web::to(not_found)),

@@ -4,7 +4,9 @@ use actix_web::HttpResponse;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 
-use super::{accounts, brand, club, error, forums, ideas, moderation, notifications, policy, qa, users};
+use super::{
+    accounts, brand, club, error, forums, ideas, moderation, notifications, policy, qa, stream, users,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -38,7 +40,7 @@ use super::{accounts, brand, club, error, forums, ideas, moderation, notificatio
         moderation::appeal_post, moderation::appeal_comment, moderation::sanction, moderation::audit_log,
         moderation::get_rules, moderation::put_rules, moderation::accept_policy, moderation::inbox_list,
         moderation::inbox_act,
-        notifications::get_preferences, notifications::put_preferences, notifications::unsubscribe,
+        notifications::get_preferences, notifications::put_preferences, notifications::unsubscribe, stream::stream,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail)),
     modifiers(&Security),

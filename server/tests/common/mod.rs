@@ -19,7 +19,14 @@ pub struct TestApp {
     pub port: u16,
     pub smtp: SmtpSink,
     pub hearth: domain::Hearth,
+    /// The configuration, to start a second instance on the same database and Redis prefix.
+    vars: Vec<(String, String)>,
     _db: TestDb,
+}
+
+/// A second app instance sharing the first one's database and Redis (for fan-out between instances).
+pub struct Peer {
+    pub address: String,
 }
 
 pub struct Options {
@@ -66,8 +73,8 @@ impl TestApp {
             ),
             ("HEARTH_SITE_ROOT", "target/site".to_owned()),
         ];
-        let config =
-            Config::from_vars(vars.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()).expect("config");
+        let vars: Vec<(String, String)> = vars.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+        let config = Config::from_vars(vars.clone()).expect("config");
         let app = Application::build(config).await.expect("the app starts");
         let port = app.port();
         let hearth = app.hearth().clone();
@@ -77,7 +84,19 @@ impl TestApp {
             port,
             smtp,
             hearth,
+            vars,
             _db: db,
+        }
+    }
+
+    /// Starts another instance of the app on the same database and Redis prefix.
+    pub async fn spawn_peer(&self) -> Peer {
+        let config = Config::from_vars(self.vars.clone()).expect("config");
+        let app = Application::build(config).await.expect("the peer starts");
+        let port = app.port();
+        tokio::spawn(app.run_until_stopped());
+        Peer {
+            address: format!("http://127.0.0.1:{port}"),
         }
     }
 

@@ -210,6 +210,8 @@ pub fn TopicPage() -> impl IntoView {
                         view! { <p class="page narrow"><a href=target>{label}</a></p> }.into_any()
                     }
                     Ok(topic) => {
+                        let live_posts = live_replies(&topic);
+                        let (tid, tpage, can_reply, manages, signed_in) = (topic.id, topic.page, topic.can_reply, topic.manages, topic.signed_in);
                         let title = if topic.page > 1 { format!("{} (page {})", topic.title, topic.page) } else { topic.title.clone() };
                         view! {
                             <PageTitle text=title/>
@@ -239,6 +241,11 @@ pub fn TopicPage() -> impl IntoView {
                                 <div class="posts">
                                     {topic.posts.iter().cloned().map(|post| view! {
                                         <Post post topic_id=topic.id page=topic.page can_reply=topic.can_reply manages=topic.manages signed_in=topic.signed_in/>
+                                    }).collect_view()}
+                                </div>
+                                <div class="posts live-posts" aria-live="polite" data-testid="live-posts">
+                                    {move || live_posts.get().into_iter().map(|post| view! {
+                                        <Post post topic_id=tid page=tpage can_reply manages signed_in/>
                                     }).collect_view()}
                                 </div>
                                 <TopicPager id=topic.id page=topic.page pages=topic.pages/>
@@ -365,4 +372,36 @@ fn ModerationNotices() -> impl IntoView {
         {said.map(|s| view! { <crate::components::Notice>{s}</crate::components::Notice> })}
         {errors.into_iter().flatten().map(|e| view! { <FormErrors error=Signal::stored(Some(e))/> }).collect_view()}
     }
+}
+
+/// Replies that arrive while the last page of a topic is open: the stream says a post appeared, the page fetches
+/// the posts after the last one it shows (what this viewer may see) and appends them.
+fn live_replies(topic: &TopicView) -> RwSignal<Vec<PostInfo>> {
+    let live_posts = RwSignal::new(Vec::<PostInfo>::new());
+    if topic.page != topic.pages {
+        return live_posts;
+    }
+    let (id, shown) = (topic.id, topic.posts.last().map(|p| p.number).unwrap_or(0));
+    Effect::new(move |_| {
+        crate::live::listen(&format!("/api/v1/stream?topic={id}"), move |kind, _| {
+            if kind != "post" {
+                return;
+            }
+            let after = live_posts
+                .with_untracked(|v| v.last().map(|p| p.number))
+                .unwrap_or(shown);
+            leptos::task::spawn_local(async move {
+                if let Ok(more) = crate::api::forums::new_posts(id, after).await {
+                    live_posts.update(|v| {
+                        for post in more {
+                            if post.number > after && !v.iter().any(|p| p.number == post.number) {
+                                v.push(post);
+                            }
+                        }
+                    });
+                }
+            });
+        });
+    });
+    live_posts
 }

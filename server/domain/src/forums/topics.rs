@@ -205,7 +205,7 @@ pub(crate) async fn create_topic_of_kind(
     let screened = crate::moderation::screen(&mut conn, actor, body.as_str(), &html).await?;
     let author = actor.id;
     let created = conn
-        .transaction::<(TopicRow, PostRow), DomainError, _>(async |conn| {
+        .transaction::<(TopicRow, PostRow, Vec<i64>), DomainError, _>(async |conn| {
             let topic: TopicRow = diesel::insert_into(topics::table)
                 .values((
                     topics::category_id.eq(category.id),
@@ -264,13 +264,23 @@ pub(crate) async fn create_topic_of_kind(
                 actor,
             )
             .await?;
-            if !screened.held() {
-                crate::notifications::on_post_visible_in(conn, post.id).await?;
-            }
-            Ok((topic, post))
+            let told = if screened.held() {
+                Vec::new()
+            } else {
+                crate::notifications::on_post_visible_in(conn, post.id).await?
+            };
+            Ok((topic, post, told))
         })
         .await?;
-    Ok(created)
+    let (topic, post, told) = created;
+    crate::live::publish(
+        hearth,
+        told.into_iter()
+            .map(crate::live::LiveEvent::notification)
+            .collect(),
+    )
+    .await;
+    Ok((topic, post))
 }
 
 /// A reply: body, and optionally the post it quotes.
@@ -303,8 +313,8 @@ pub async fn reply(
     let screened = crate::moderation::screen(&mut conn, actor, body.as_str(), &html).await?;
     let author = actor.id;
     let quote = input.quote_post_id;
-    let post = conn
-        .transaction::<PostRow, DomainError, _>(async |conn| {
+    let (post, told) = conn
+        .transaction::<(PostRow, Vec<i64>), DomainError, _>(async |conn| {
             let topic: TopicRow = topics::table
                 .find(topic_id)
                 .select(TopicRow::as_select())
@@ -362,7 +372,7 @@ pub async fn reply(
                     .set(topics::next_post_number.eq(number + 1))
                     .execute(conn)
                     .await?;
-                return Ok(post);
+                return Ok((post, Vec::new()));
             }
             crate::moderation::staff_replied_in(conn, actor, topic_id).await?;
             diesel::update(topics::table.find(topic_id))
@@ -384,13 +394,22 @@ pub async fn reply(
                 .execute(conn)
                 .await?;
             mark_read_in(conn, author, topic_id, number).await?;
-            crate::notifications::on_post_visible_in(conn, post.id).await?;
+            let told = crate::notifications::on_post_visible_in(conn, post.id).await?;
             if topic.kind == "question" {
                 crate::qa::on_answer(conn, topic_id, &topic.title, topic.author_id, post.id, author).await?;
             }
-            Ok(post)
+            Ok((post, told))
         })
         .await?;
+    if post.status == "published" {
+        let mut events = vec![crate::live::LiveEvent::post(
+            topic_id.0,
+            post.id.0,
+            post.post_number,
+        )];
+        events.extend(told.into_iter().map(crate::live::LiveEvent::notification));
+        crate::live::publish(hearth, events).await;
+    }
     Ok(post)
 }
 

@@ -280,6 +280,7 @@ pub(crate) async fn set_post_status_in(
         return Ok(());
     }
     if will {
+        // Told inside the approval's transaction; the live bell catches up on the next page or event.
         crate::notifications::on_post_visible_in(conn, p.id).await?;
     }
     let delta: i32 = if will { 1 } else { -1 };

@@ -1,0 +1,144 @@
+//! `GET /api/v1/stream`: server-sent events. A signed-in member gets `notification` events (their bell); a page
+//! that names a topic gets `post` events for it. Reconnecting with `Last-Event-ID` first replays what the Redis
+//! stream still holds after that id, then continues live — no gaps, no repeats.
+
+use actix_web::http::header::{self, ContentEncoding};
+use actix_web::web::Bytes;
+use actix_web::{HttpRequest, HttpResponse, web};
+use domain::forums::{self, Viewer};
+use domain::ids::TopicId;
+use domain::live::{self, LiveEvent};
+use domain::{DomainError, Hearth};
+use serde::Deserialize;
+use std::collections::VecDeque;
+use std::time::Duration;
+use tokio::sync::broadcast::error::RecvError;
+use utoipa::IntoParams;
+
+use super::error::ErrorBody;
+use super::{ApiResult, Caller};
+
+/// A comment line every so often keeps proxies and browsers from closing an idle stream.
+pub const KEEPALIVE: Duration = Duration::from_secs(15);
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(default)]
+pub struct StreamQuery {
+    /// Also send `post` events of this topic (it must be visible to the caller).
+    pub topic: Option<i64>,
+    /// For clients that cannot set the `Last-Event-ID` header.
+    pub last_event_id: Option<String>,
+}
+
+fn sse(event: &LiveEvent) -> Bytes {
+    let data = serde_json::to_string(event).unwrap_or_else(|_| "{}".into());
+    Bytes::from(format!(
+        "id: {}\nevent: {}\ndata: {data}\n\n",
+        event.id, event.kind
+    ))
+}
+
+struct Subscription {
+    backlog: VecDeque<LiveEvent>,
+    rx: tokio::sync::broadcast::Receiver<LiveEvent>,
+    /// The last event id handled (sent or skipped), to drop what the backlog already covered.
+    last: (u64, u64),
+    topic: Option<i64>,
+    user: Option<i64>,
+    ping: tokio::time::Interval,
+    hello: bool,
+}
+
+impl Subscription {
+    fn wants(&self, e: &LiveEvent) -> bool {
+        match e.kind.as_str() {
+            "post" => self.topic.is_some() && e.topic_id == self.topic,
+            "notification" => self.user.is_some() && e.user_id == self.user,
+            _ => false,
+        }
+    }
+
+    async fn next(mut self) -> Option<(Result<Bytes, actix_web::Error>, Self)> {
+        if self.hello {
+            self.hello = false;
+            return Some((Ok(Bytes::from_static(b"retry: 2000\n: connected\n\n")), self));
+        }
+        loop {
+            if let Some(e) = self.backlog.pop_front() {
+                self.last = self.last.max(e.order());
+                if self.wants(&e) {
+                    return Some((Ok(sse(&e)), self));
+                }
+                continue;
+            }
+            tokio::select! {
+                received = self.rx.recv() => match received {
+                    Ok(e) => {
+                        if e.order() <= self.last {
+                            continue;
+                        }
+                        self.last = e.order();
+                        if self.wants(&e) {
+                            return Some((Ok(sse(&e)), self));
+                        }
+                    }
+                    // Fell behind the in-process buffer: the client reconnects and resumes from its last id.
+                    Err(RecvError::Lagged(_)) => return None,
+                    Err(RecvError::Closed) => return None,
+                },
+                _ = self.ping.tick() => return Some((Ok(Bytes::from_static(b": ping\n\n")), self)),
+            }
+        }
+    }
+}
+
+/// Server-sent events for the caller (notifications) and, with `?topic=`, that topic's new posts.
+#[utoipa::path(get, path = "/api/v1/stream", tag = "notifications", params(StreamQuery),
+    responses((status = 200, description = "text/event-stream: `post` and `notification` events with ids"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn stream(
+    req: HttpRequest,
+    hearth: web::Data<Hearth>,
+    caller: Caller,
+    query: web::Query<StreamQuery>,
+) -> ApiResult<HttpResponse> {
+    let actor = caller.0.actor.as_ref();
+    if let Some(topic) = query.topic {
+        forums::check_topic_visible(&hearth, &Viewer::of(actor), TopicId(topic)).await?;
+    } else if actor.is_none() {
+        return Err(DomainError::Unauthenticated.into());
+    }
+    // Subscribe before reading the backlog, so that nothing falls between the two.
+    let rx = hearth.live_sender().subscribe();
+    let last_id = req
+        .headers()
+        .get("Last-Event-ID")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .or_else(|| query.last_event_id.clone());
+    let (backlog, last) = match last_id
+        .as_deref()
+        .and_then(|id| live::parse_id(id).map(|o| (id, o)))
+    {
+        Some((id, order)) => (live::since(&hearth, id).await?, order),
+        None => (Vec::new(), (0, 0)),
+    };
+    let mut ping = tokio::time::interval(KEEPALIVE);
+    ping.reset();
+    let subscription = Subscription {
+        backlog: backlog.into(),
+        rx,
+        last,
+        topic: query.topic,
+        user: actor.map(|a| a.id.0),
+        ping,
+        hello: true,
+    };
+    let body = futures_util::stream::unfold(subscription, Subscription::next);
+    Ok(HttpResponse::Ok()
+        .content_type("text/event-stream")
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        .insert_header(ContentEncoding::Identity)
+        .insert_header(("X-Accel-Buffering", "no"))
+        .streaming(body))
+}
