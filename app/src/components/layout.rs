@@ -88,34 +88,43 @@ pub fn Layout(children: Children) -> impl IntoView {
     }
 }
 
-/// The notifications link with the number of unread notifications.
+/// The notifications link with the number of unread notifications (counted on the server).
 #[component]
 fn NotificationBell() -> impl IntoView {
     let unread = Resource::new(|| (), |_| crate::api::moderation::unread_notifications());
-    // A new notification (from any instance) refreshes the count without a reload.
+    view! {
+        <Suspense fallback=|| view! { <a href="/notifications">"Notifications"</a> }>
+            {move || Suspend::new(async move { view! { <LiveBell unread=unread.await.unwrap_or(0)/> } })}
+        </Suspense>
+    }
+}
+
+/// The bell in the browser: a new notification (from any app instance) refreshes the count without a reload.
+#[island]
+fn LiveBell(unread: i64) -> impl IntoView {
+    let count = RwSignal::new(unread);
     Effect::new(move |_| {
         crate::live::listen("/api/v1/stream", move |kind, _| {
             if kind == "notification" {
-                unread.refetch();
+                leptos::task::spawn_local(async move {
+                    if let Ok(n) = crate::api::moderation::unread_notifications().await {
+                        count.set(n);
+                    }
+                });
             }
         });
     });
+    let label = move || match count.get() {
+        0 => "Notifications, none unread".to_owned(),
+        1 => "Notifications, 1 unread".to_owned(),
+        n => format!("Notifications, {n} unread"),
+    };
     view! {
-        <Suspense fallback=|| view! { <a href="/notifications">"Notifications"</a> }>
-            {move || Suspend::new(async move {
-                let n = unread.await.unwrap_or(0);
-                let label = match n {
-                    0 => "Notifications, none unread".to_owned(),
-                    1 => "Notifications, 1 unread".to_owned(),
-                    n => format!("Notifications, {n} unread"),
-                };
-                view! {
-                    <a href="/notifications" class="bell" aria-label=label>
-                        "Notifications"
-                        {(n > 0).then(|| view! { <span class="bell-count" data-testid="bell-count" aria-hidden="true">{n.min(99)}</span> })}
-                    </a>
-                }
-            })}
-        </Suspense>
+        <a href="/notifications" class="bell" aria-label=label>
+            "Notifications"
+            <span class="bell-count" data-testid="bell-count" aria-hidden="true" hidden=move || count.get() == 0>
+                {move || count.get().min(99)}
+            </span>
+        </a>
     }
 }

@@ -210,8 +210,10 @@ pub fn TopicPage() -> impl IntoView {
                         view! { <p class="page narrow"><a href=target>{label}</a></p> }.into_any()
                     }
                     Ok(topic) => {
-                        let live_posts = live_replies(&topic);
-                        let (tid, tpage, can_reply, manages, signed_in) = (topic.id, topic.page, topic.can_reply, topic.manages, topic.signed_in);
+                        let live = (topic.page == topic.pages).then(|| view! {
+                            <LiveReplies topic_id=topic.id after=topic.posts.last().map(|p| p.number).unwrap_or(0)
+                                page=topic.page can_reply=topic.can_reply manages=topic.manages signed_in=topic.signed_in/>
+                        });
                         let title = if topic.page > 1 { format!("{} (page {})", topic.title, topic.page) } else { topic.title.clone() };
                         view! {
                             <PageTitle text=title/>
@@ -243,11 +245,7 @@ pub fn TopicPage() -> impl IntoView {
                                         <Post post topic_id=topic.id page=topic.page can_reply=topic.can_reply manages=topic.manages signed_in=topic.signed_in/>
                                     }).collect_view()}
                                 </div>
-                                <div class="posts live-posts" aria-live="polite" data-testid="live-posts">
-                                    {move || live_posts.get().into_iter().map(|post| view! {
-                                        <Post post topic_id=tid page=tpage can_reply manages signed_in/>
-                                    }).collect_view()}
-                                </div>
+                                {live}
                                 <TopicPager id=topic.id page=topic.page pages=topic.pages/>
                                 {if topic.can_reply {
                                     view! { <ReplyForm topic=topic.clone()/> }.into_any()
@@ -374,27 +372,31 @@ fn ModerationNotices() -> impl IntoView {
     }
 }
 
-/// Replies that arrive while the last page of a topic is open: the stream says a post appeared, the page fetches
-/// the posts after the last one it shows (what this viewer may see) and appends them.
-fn live_replies(topic: &TopicView) -> RwSignal<Vec<PostInfo>> {
+/// Replies that arrive while the last page of a topic is open: the stream says a post appeared, the island
+/// fetches the posts after the last one shown (what this viewer may see) and appends them.
+#[island]
+fn LiveReplies(
+    topic_id: i64,
+    after: i32,
+    page: i32,
+    can_reply: bool,
+    manages: bool,
+    signed_in: bool,
+) -> impl IntoView {
     let live_posts = RwSignal::new(Vec::<PostInfo>::new());
-    if topic.page != topic.pages {
-        return live_posts;
-    }
-    let (id, shown) = (topic.id, topic.posts.last().map(|p| p.number).unwrap_or(0));
     Effect::new(move |_| {
-        crate::live::listen(&format!("/api/v1/stream?topic={id}"), move |kind, _| {
+        crate::live::listen(&format!("/api/v1/stream?topic={topic_id}"), move |kind, _| {
             if kind != "post" {
                 return;
             }
-            let after = live_posts
+            let since = live_posts
                 .with_untracked(|v| v.last().map(|p| p.number))
-                .unwrap_or(shown);
+                .unwrap_or(after);
             leptos::task::spawn_local(async move {
-                if let Ok(more) = crate::api::forums::new_posts(id, after).await {
+                if let Ok(more) = crate::api::forums::new_posts(topic_id, since).await {
                     live_posts.update(|v| {
                         for post in more {
-                            if post.number > after && !v.iter().any(|p| p.number == post.number) {
+                            if post.number > since && !v.iter().any(|p| p.number == post.number) {
                                 v.push(post);
                             }
                         }
@@ -403,5 +405,11 @@ fn live_replies(topic: &TopicView) -> RwSignal<Vec<PostInfo>> {
             });
         });
     });
-    live_posts
+    view! {
+        <div class="posts live-posts" aria-live="polite" data-testid="live-posts">
+            {move || live_posts.get().into_iter().map(|post| view! {
+                <Post post topic_id page can_reply manages signed_in/>
+            }).collect_view()}
+        </div>
+    }
 }
