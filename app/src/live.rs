@@ -27,3 +27,38 @@ pub fn listen(url: &str, on_event: impl Fn(&str, String) + 'static) {
 /// Server rendering: no stream.
 #[cfg(not(feature = "hydrate"))]
 pub fn listen(_url: &str, _on_event: impl Fn(&str, String) + 'static) {}
+
+/// Keeps `items` growing while a topic is open: each time the stream says a post appeared in `topic_id`, `fetch`
+/// gets the post number of the last item shown (`after` before any) and what it returns is appended, each post
+/// once (`number` reads an item's post number). Used by the topic, question and idea pages.
+pub fn follow_topic<T, F, Fut>(
+    topic_id: i64,
+    after: i32,
+    items: leptos::prelude::RwSignal<Vec<T>>,
+    number: fn(&T) -> i32,
+    fetch: F,
+) where
+    T: Send + Sync + 'static,
+    F: Fn(i32) -> Fut + Clone + 'static,
+    Fut: std::future::Future<Output = Vec<T>> + 'static,
+{
+    use leptos::prelude::{Update, WithUntracked};
+    listen(&format!("/api/v1/stream?topic={topic_id}"), move |kind, _| {
+        if kind != "post" {
+            return;
+        }
+        let since = items.with_untracked(|v| v.last().map(number)).unwrap_or(after);
+        let fetch = fetch.clone();
+        leptos::task::spawn_local(async move {
+            let more = fetch(since).await;
+            items.update(|v| {
+                for item in more {
+                    let n = number(&item);
+                    if n > since && !v.iter().any(|seen| number(seen) == n) {
+                        v.push(item);
+                    }
+                }
+            });
+        });
+    });
+}

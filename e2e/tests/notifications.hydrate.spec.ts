@@ -39,3 +39,41 @@ test('a reply appears on an open topic and the bell count rises without a reload
   expect(page.url()).toContain(`/t/${topic}`);
   expect(errors).toEqual([]);
 });
+
+test('answers appear on an open question and comments on an open idea without a reload', async ({ page }) => {
+  const errors = watchConsole(page);
+  await logIn(page, 'taylor_trails');
+  const products = await (await page.request.get('/api/v1/products')).json();
+  const title = `Anybody experience with live answers ${unique('q')}?`;
+  const asked = await page.request.post('/api/v1/questions', {
+    data: { title, body: 'Does the question page show new answers by itself?', products: [products.items[0].id] },
+  });
+  expect(asked.status()).toBe(201);
+  const question = (await asked.json()).id as number;
+  const submitted = await page.request.post('/api/v1/ideas', {
+    data: { title: `Live comments on ideas ${unique('i')}`, body: 'Comments could appear while the idea is open.' },
+  });
+  expect(submitted.status()).toBe(201);
+  const idea = (await submitted.json()).id as number;
+
+  const other = await playwrightRequest.newContext({ baseURL });
+  expect((await other.post('/api/v1/auth/login', { data: { login: 'jordan_commutes', password: 'lumen-demo-2026' } })).status()).toBe(200);
+
+  await page.goto(`/q/${question}`);
+  await waitForHydration(page);
+  await page.waitForTimeout(500);
+  const answer = `Yes, this answer showed up live ${unique('a')}.`;
+  expect((await other.post(`/api/v1/questions/${question}/answers`, { data: { body: answer } })).status()).toBe(201);
+  const live = page.getByTestId('live-answers');
+  await expect(live).toContainText(answer, { timeout: 5000 });
+  // The live card is a whole answer: votes and the asker's accept button work like the others.
+  await expect(live.getByRole('button', { name: 'Accept this answer' })).toBeVisible();
+
+  await page.goto(`/ideas/${idea}`);
+  await waitForHydration(page);
+  await page.waitForTimeout(500);
+  const comment = `A live comment on this idea ${unique('c')}.`;
+  expect((await other.post(`/api/v1/ideas/${idea}/comments`, { data: { body: comment } })).status()).toBe(201);
+  await expect(page.getByTestId('live-comments')).toContainText(comment, { timeout: 5000 });
+  expect(errors).toEqual([]);
+});

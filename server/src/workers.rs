@@ -1,7 +1,7 @@
 //! Background work of an instance: the mail outbox, the brand and category cache refresh, the view-count flush
-//! the ideas' trending scores and reputation.
+//! the ideas' trending scores, reputation, the staff inbox, event reminders, notification e-mail and live updates.
 
-use domain::{Hearth, brand, forums, ideas, mail, reputation};
+use domain::{Hearth, brand, club, forums, ideas, mail, reputation};
 use std::time::Duration;
 use tokio::task::JoinHandle;
 
@@ -13,6 +13,8 @@ pub const REPUTATION_EVERY: Duration = Duration::from_secs(5);
 pub const INBOX_SWEEP_EVERY: Duration = Duration::from_secs(60);
 pub const NOTIFICATION_MAIL_EVERY: Duration = Duration::from_secs(2);
 pub const DIGEST_EVERY: Duration = Duration::from_secs(600);
+/// How often upcoming club events remind the members going (a day ahead, see `club::REMINDER_AHEAD`).
+pub const REMINDER_SWEEP_EVERY: Duration = Duration::from_secs(60);
 
 pub fn spawn(hearth: &Hearth, transport: mail::Transport) -> Vec<JoinHandle<()>> {
     let mailer = tokio::spawn(mail::run_worker(hearth.clone(), transport));
@@ -99,6 +101,18 @@ pub fn spawn(hearth: &Hearth, transport: mail::Transport) -> Vec<JoinHandle<()>>
             }
         })
     };
+    let reminders = {
+        let hearth = hearth.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(REMINDER_SWEEP_EVERY);
+            loop {
+                tick.tick().await;
+                if let Err(e) = club::send_reminders(&hearth, chrono::Utc::now()).await {
+                    tracing::warn!(error = %e, "event reminders not sent; retrying next round");
+                }
+            }
+        })
+    };
     let notification_mail = {
         let hearth = hearth.clone();
         tokio::spawn(async move {
@@ -139,6 +153,7 @@ pub fn spawn(hearth: &Hearth, transport: mail::Transport) -> Vec<JoinHandle<()>>
         trending,
         reputation,
         inbox,
+        reminders,
         notification_mail,
         live,
     ]

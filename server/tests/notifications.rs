@@ -275,3 +275,329 @@ async fn a_reply_on_one_instance_reaches_a_stream_on_another_and_reconnecting_re
         "nothing twice: {seen}"
     );
 }
+
+/// Every address's mail subjects, in arrival order.
+fn subjects(app: &TestApp, who: &str) -> Vec<String> {
+    app.smtp
+        .to(&format!("{who}@example.com"))
+        .iter()
+        .map(|m| m.subject())
+        .collect()
+}
+
+async fn created(res: reqwest::Response) -> Value {
+    let status = res.status();
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body
+}
+
+#[tokio::test]
+async fn every_kind_of_event_reaches_the_right_members_once_by_mail_or_digest_and_rings_the_live_bell() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let author = app.member("author", 2, vec![]).await;
+    let replier = app.member("replier", 3, vec![]).await;
+    let named = app.member("named", 4, vec![]).await;
+    let watcher = app.member("watcher", 5, vec![]).await;
+    let asker = app.member("asker", 6, vec![]).await;
+    let owner = app.member("owner", 7, vec![]).await;
+    let staff = app.member("staffer", 8, vec![Role::Staff]).await;
+    let moderator = app.member("moder", 9, vec![Role::Moderator]).await;
+    let general = created(
+        app.post_json(
+            &admin,
+            "/api/v1/categories",
+            json!({"slug": "general", "name": "General", "visibility": "public", "posting": "everyone"}),
+        )
+        .await,
+    )
+    .await;
+    created(
+        app.post_json(
+            &admin,
+            "/api/v1/categories",
+            json!({"slug": "questions", "name": "Questions"}),
+        )
+        .await,
+    )
+    .await;
+
+    // A topic, watched by one member; a reply that names another; a reply that quotes the first.
+    let topic = created(
+        app.post_json(
+            &author,
+            "/api/v1/topics",
+            json!({"category_id": general["id"], "title": "Chain wax or oil", "body": "Which lasts longer in the rain?"}),
+        )
+        .await,
+    )
+    .await;
+    let topic = topic["id"].as_i64().unwrap();
+    let res = watcher
+        .put(app.url(&format!("/api/v1/topics/{topic}/watch")))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success());
+    let first = created(
+        app.post_json(
+            &replier,
+            &format!("/api/v1/topics/{topic}/posts"),
+            json!({"body": "Wax, and ask @named, who rides all winter."}),
+        )
+        .await,
+    )
+    .await;
+    created(
+        app.post_json(
+            &named,
+            &format!("/api/v1/topics/{topic}/posts"),
+            json!({"body": "Agreed: wax lasts twice as long.", "quote_post_id": first["id"]}),
+        )
+        .await,
+    )
+    .await;
+    app.smtp
+        .wait_for(
+            "named@example.com",
+            "replier mentioned you in Chain wax or oil",
+            Duration::from_secs(15),
+        )
+        .await;
+    app.smtp
+        .wait_for(
+            "replier@example.com",
+            "named quoted you in Chain wax or oil",
+            Duration::from_secs(15),
+        )
+        .await;
+    app.smtp
+        .wait_for(
+            "author@example.com",
+            "named replied to your topic",
+            Duration::from_secs(15),
+        )
+        .await;
+
+    // A question about a product: its owner is invited, the asker hears of the answer, the answerer of acceptance.
+    let bike = created(
+        app.post_json(
+            &admin,
+            "/api/v1/products",
+            json!({"name": "Lumen X2", "slug": "lumen-x2"}),
+        )
+        .await,
+    )
+    .await;
+    let bike = bike["id"].as_i64().unwrap();
+    let res = owner
+        .put(app.url("/api/v1/me/products"))
+        .json(&json!({"product_ids": [bike], "ask_me": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let q = created(
+        app.post_json(
+            &asker,
+            "/api/v1/questions",
+            json!({"title": "Anybody experience with X2 winter range?", "body": "How far in the cold?", "products": [bike]}),
+        )
+        .await,
+    )
+    .await;
+    let qid = q["id"].as_i64().unwrap();
+    let answer = created(
+        app.post_json(
+            &owner,
+            &format!("/api/v1/questions/{qid}/answers"),
+            json!({"body": "About 30% less at -5 °C."}),
+        )
+        .await,
+    )
+    .await;
+    let aid = answer["id"].as_i64().unwrap();
+    let res = app
+        .post_json(&asker, &format!("/api/v1/answers/{aid}/accept"), json!({}))
+        .await;
+    assert!(res.status().is_success(), "{}", res.text().await.unwrap());
+    app.smtp
+        .wait_for(
+            "owner@example.com",
+            "You own a product this question is about",
+            Duration::from_secs(15),
+        )
+        .await;
+    let mail = app
+        .smtp
+        .wait_for(
+            "asker@example.com",
+            "New answer to your question",
+            Duration::from_secs(15),
+        )
+        .await;
+    assert!(
+        mail.data.contains(&format!("/q/{qid}#answer-{aid}")),
+        "links to the exact answer"
+    );
+    app.smtp
+        .wait_for("owner@example.com", "accepted", Duration::from_secs(15))
+        .await;
+
+    // A held post that a moderator rejects: its author hears why.
+    created(
+        app.post_json(
+            &watcher,
+            &format!("/api/v1/topics/{topic}/posts"),
+            json!({"body": "+1"}),
+        )
+        .await,
+    )
+    .await;
+    let queue = app.get_json(&moderator, "/api/v1/moderation/queue").await;
+    let item = queue["items"][0]["id"].as_i64().unwrap();
+    let res = app
+        .post_json(
+            &moderator,
+            &format!("/api/v1/moderation/queue/{item}/reject"),
+            json!({"reason": "Say what you agree with."}),
+        )
+        .await;
+    assert!(res.status().is_success(), "{}", res.text().await.unwrap());
+    app.smtp
+        .wait_for(
+            "watcher@example.com",
+            "A moderator rejected your post: Say what you agree with.",
+            Duration::from_secs(15),
+        )
+        .await;
+
+    // A club event starting within a day: a seat given up goes to the first in line, who rings live and is
+    // reminded with everyone going.
+    for member in [&asker, &replier] {
+        let res = member
+            .put(app.url("/api/v1/club/membership"))
+            .send()
+            .await
+            .unwrap();
+        assert!(res.status().is_success());
+    }
+    let starts = (chrono::Utc::now() + chrono::Duration::hours(20)).to_rfc3339();
+    let event = created(
+        app.post_json(
+            &staff,
+            "/api/v1/events",
+            json!({"title": "Night ride", "starts_at": starts, "capacity": 1, "place": "HQ"}),
+        )
+        .await,
+    )
+    .await;
+    let event = event["id"].as_i64().unwrap();
+    let rsvp = format!("/api/v1/events/{event}/rsvp");
+    for member in [&asker, &replier] {
+        assert!(
+            member
+                .put(app.url(&rsvp))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .is_success()
+        );
+    }
+    let mut bell = replier.get(app.url("/api/v1/stream")).send().await.unwrap();
+    read_events(&mut bell, Duration::from_secs(5), |s| s.contains(": connected")).await;
+    assert!(
+        asker
+            .delete(app.url(&rsvp))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .is_success()
+    );
+    let rang = read_events(&mut bell, Duration::from_secs(8), |s| {
+        s.contains("event: notification")
+    })
+    .await;
+    let replier_id = app.get_json(&replier, "/api/v1/me").await["id"].as_i64().unwrap();
+    assert!(
+        rang.contains(&format!("\"user_ids\":[{replier_id}]")),
+        "the bell rings for a notification made outside posting, naming only this member: {rang}"
+    );
+    app.smtp
+        .wait_for(
+            "replier@example.com",
+            "A seat opened up: you are going to Night ride",
+            Duration::from_secs(15),
+        )
+        .await;
+    assert_eq!(
+        domain::club::send_reminders(&app.hearth, chrono::Utc::now())
+            .await
+            .unwrap(),
+        1,
+        "only the member going"
+    );
+    app.smtp
+        .wait_for(
+            "replier@example.com",
+            "Reminder: Night ride starts",
+            Duration::from_secs(15),
+        )
+        .await;
+
+    // Watched topics come as a daily summary, grouped by topic: nothing until it is due, then one e-mail.
+    let digest_due = chrono::Utc::now() + chrono::Duration::days(2);
+    let sent = domain::mail::notify::send_digests(&app.hearth, "daily", digest_due)
+        .await
+        .unwrap();
+    assert_eq!(sent, 1, "one member has watched activity");
+    let digest = app
+        .smtp
+        .wait_for(
+            "watcher@example.com",
+            "Your daily summary",
+            Duration::from_secs(15),
+        )
+        .await;
+    assert!(digest.data.contains("Chain wax or oil"), "{}", digest.data);
+    assert_eq!(
+        domain::mail::notify::send_digests(&app.hearth, "daily", digest_due)
+            .await
+            .unwrap(),
+        0,
+        "never twice"
+    );
+
+    // Exactly one e-mail per event and member, nothing to the ones who acted.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(
+        subjects(&app, "author").len(),
+        2,
+        "two replies: {:?}",
+        subjects(&app, "author")
+    );
+    assert_eq!(subjects(&app, "named").len(), 1, "{:?}", subjects(&app, "named"));
+    assert_eq!(
+        subjects(&app, "replier").len(),
+        3,
+        "quote, seat, reminder: {:?}",
+        subjects(&app, "replier")
+    );
+    assert_eq!(
+        subjects(&app, "owner").len(),
+        2,
+        "invitation, acceptance: {:?}",
+        subjects(&app, "owner")
+    );
+    assert_eq!(subjects(&app, "asker").len(), 1, "{:?}", subjects(&app, "asker"));
+    assert_eq!(
+        subjects(&app, "watcher").len(),
+        2,
+        "the rejection and one digest, no mail per watched reply: {:?}",
+        subjects(&app, "watcher")
+    );
+    assert!(subjects(&app, "staffer").is_empty() && subjects(&app, "moder").is_empty());
+}

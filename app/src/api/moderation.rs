@@ -121,7 +121,11 @@ pub async fn decide(item_id: i64, decision: String, reason: String) -> Result<()
     let actor = ssr::require_actor()?;
     let result = match decision.as_str() {
         "approve" => domain::moderation::approve(&hearth, &actor, item_id, &reason).await,
-        _ => domain::moderation::reject(&hearth, &actor, item_id, &reason).await,
+        "reject" => domain::moderation::reject(&hearth, &actor, item_id, &reason).await,
+        _ => Err(domain::DomainError::invalid(
+            "decision",
+            "must be approve or reject",
+        )),
     };
     result.map_err(ssr::to_app_error)?;
     leptos_actix::redirect(&format!("/mod?done={decision}"));
@@ -146,7 +150,13 @@ pub async fn sanction_member(
         ),
         "ban" => Sanction::Ban,
         "unsuspend" => Sanction::Unsuspend,
-        _ => Sanction::Warn,
+        "warn" => Sanction::Warn,
+        _ => {
+            return Err(ssr::to_app_error(domain::DomainError::invalid(
+                "action",
+                "must be warn, suspend, ban or unsuspend",
+            )));
+        }
     };
     domain::moderation::sanction(&hearth, &actor, domain::ids::UserId(user_id), sanction, &reason)
         .await
@@ -377,10 +387,15 @@ pub async fn staff_inbox(kind: String, after: String) -> Result<InboxView, AppEr
 pub async fn inbox_action(item_id: i64, action: String) -> Result<(), AppError> {
     let hearth = ssr::hearth()?;
     let actor = ssr::require_actor()?;
-    let action = if action == "handle" {
-        domain::moderation::inbox::InboxAction::Handle
-    } else {
-        domain::moderation::inbox::InboxAction::Assign
+    let action = match action.as_str() {
+        "handle" => domain::moderation::inbox::InboxAction::Handle,
+        "assign" => domain::moderation::inbox::InboxAction::Assign,
+        _ => {
+            return Err(ssr::to_app_error(domain::DomainError::invalid(
+                "action",
+                "must be assign or handle",
+            )));
+        }
     };
     domain::moderation::inbox::act(&hearth, &actor, item_id, action)
         .await

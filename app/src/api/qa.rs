@@ -370,30 +370,44 @@ pub async fn question(id: i64) -> Result<QuestionView, AppError> {
         answers: page
             .answers
             .into_iter()
-            .map(|a| {
-                let can_vote = viewer.user_id.is_some_and(|u| u.0 != a.post.author_id);
-                AnswerInfo {
-                    score: a.score,
-                    my_vote: a.my_vote.unwrap_or(0),
-                    accepted: a.accepted,
-                    official: a.official,
-                    owner: a.owner,
-                    can_vote,
-                    comments: a
-                        .comments
-                        .into_iter()
-                        .map(|c| CommentInfo {
-                            id: c.id,
-                            author: c.author_username,
-                            body_html: c.body_html,
-                            created: when(c.created_at).0,
-                        })
-                        .collect(),
-                    post: post(a.post),
-                }
-            })
+            .map(|a| answer_info(a, &viewer))
             .collect(),
     })
+}
+
+#[cfg(feature = "ssr")]
+fn answer_info(a: domain::qa::AnswerView, viewer: &domain::forums::Viewer) -> AnswerInfo {
+    let can_vote = viewer.user_id.is_some_and(|u| u.0 != a.post.author_id);
+    AnswerInfo {
+        score: a.score,
+        my_vote: a.my_vote.unwrap_or(0),
+        accepted: a.accepted,
+        official: a.official,
+        owner: a.owner,
+        can_vote,
+        comments: a
+            .comments
+            .into_iter()
+            .map(|c| CommentInfo {
+                id: c.id,
+                author: c.author_username,
+                body_html: c.body_html,
+                created: when(c.created_at).0,
+            })
+            .collect(),
+        post: super::forums::post_info(a.post, viewer),
+    }
+}
+
+/// Answers after a post number (an open question page appends them when the live stream says one appeared).
+#[server(endpoint = "qa/new-answers")]
+pub async fn new_answers(question_id: i64, after: i32) -> Result<Vec<AnswerInfo>, AppError> {
+    let hearth = ssr::hearth()?;
+    let viewer = viewer();
+    let answers = domain::qa::answers_after(&hearth, &viewer, domain::ids::TopicId(question_id), after)
+        .await
+        .map_err(ssr::to_app_error)?;
+    Ok(answers.into_iter().map(|a| answer_info(a, &viewer)).collect())
 }
 
 /// Answers a question.

@@ -13,7 +13,8 @@ const CHANNEL: &str = "live";
 /// Events kept for resuming (about the last few minutes of a busy community).
 pub const KEEP: u64 = 10_000;
 
-/// One event: `post` (a post became visible in `topic_id`) or `notification` (for `user_id`).
+/// One event: `post` (a post became visible in `topic_id`) or `notification` (new notifications for the members
+/// in `user_ids`: one event for all the members one change told, however many they are).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LiveEvent {
     /// The Redis stream id (`1700000000000-0`), increasing.
@@ -21,7 +22,8 @@ pub struct LiveEvent {
     pub id: String,
     pub kind: String,
     pub topic_id: Option<i64>,
-    pub user_id: Option<i64>,
+    #[serde(default)]
+    pub user_ids: Vec<i64>,
     pub post_id: Option<i64>,
     pub post_number: Option<i32>,
 }
@@ -32,21 +34,29 @@ impl LiveEvent {
             id: String::new(),
             kind: "post".into(),
             topic_id: Some(topic_id),
-            user_id: None,
+            user_ids: Vec::new(),
             post_id: Some(post_id),
             post_number: Some(post_number),
         }
     }
 
-    pub fn notification(user_id: i64) -> LiveEvent {
-        LiveEvent {
+    /// New notifications for these members (`None` when there are none).
+    pub fn notification(mut user_ids: Vec<i64>) -> Option<LiveEvent> {
+        user_ids.sort_unstable();
+        user_ids.dedup();
+        (!user_ids.is_empty()).then(|| LiveEvent {
             id: String::new(),
             kind: "notification".into(),
             topic_id: None,
-            user_id: Some(user_id),
+            user_ids,
             post_id: None,
             post_number: None,
-        }
+        })
+    }
+
+    /// Whether a member is among those this event is for.
+    pub fn is_for(&self, user: i64) -> bool {
+        self.user_ids.binary_search(&user).is_ok()
     }
 
     /// The id as a comparable pair (milliseconds, sequence).
@@ -72,30 +82,36 @@ pub async fn publish(hearth: &Hearth, events: Vec<LiveEvent>) {
     }
 }
 
+/// Appends one event to the stream and publishes `id` + newline + event in one round trip.
+const PUBLISH_LUA: &str = "local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'e', ARGV[2])
+redis.call('PUBLISH', KEYS[2], id .. '\\n' .. ARGV[2])
+return id";
+
 async fn try_publish(hearth: &Hearth, events: Vec<LiveEvent>) -> DomainResult<()> {
+    static SCRIPT: std::sync::LazyLock<redis::Script> =
+        std::sync::LazyLock::new(|| redis::Script::new(PUBLISH_LUA));
     let kv = hearth.kv();
     let mut conn = kv.conn();
-    for mut event in events {
+    let (stream, channel) = (kv.key(STREAM), kv.key(CHANNEL));
+    for event in events {
         let body = serde_json::to_string(&event).map_err(DomainError::internal)?;
-        let id: String = redis::cmd("XADD")
-            .arg(kv.key(STREAM))
-            .arg("MAXLEN")
-            .arg("~")
+        let _: String = SCRIPT
+            .key(&stream)
+            .key(&channel)
             .arg(KEEP)
-            .arg("*")
-            .arg("e")
-            .arg(&body)
-            .query_async(&mut conn)
-            .await?;
-        event.id = id;
-        let body = serde_json::to_string(&event).map_err(DomainError::internal)?;
-        let _: i64 = redis::cmd("PUBLISH")
-            .arg(kv.key(CHANNEL))
             .arg(body)
-            .query_async(&mut conn)
+            .invoke_async(&mut conn)
             .await?;
     }
     Ok(())
+}
+
+/// Reads a published message: the stream id, a newline, the event.
+fn parse_message(message: &str) -> Option<LiveEvent> {
+    let (id, body) = message.split_once('\n')?;
+    let mut event: LiveEvent = serde_json::from_str(body).ok()?;
+    event.id = id.to_owned();
+    Some(event)
 }
 
 /// Events after `last_id` still in the stream (for a client that reconnects), oldest first, at most 1,000.
@@ -142,7 +158,7 @@ async fn hub_once(hearth: &Hearth) -> DomainResult<()> {
         let Ok(body) = message.get_payload::<String>() else {
             continue;
         };
-        if let Ok(event) = serde_json::from_str::<LiveEvent>(&body) {
+        if let Some(event) = parse_message(&body) {
             // No receivers is fine: nobody is connected to this instance right now.
             let _ = hearth.live_sender().send(event);
         }
@@ -162,7 +178,10 @@ mod tests {
         tokio::time::sleep(std::time::Duration::from_millis(300)).await;
         publish(
             &hearth,
-            vec![LiveEvent::post(7, 70, 2), LiveEvent::notification(3)],
+            vec![
+                LiveEvent::post(7, 70, 2),
+                LiveEvent::notification(vec![5, 3, 5]).unwrap(),
+            ],
         )
         .await;
         let first = tokio::time::timeout(std::time::Duration::from_secs(3), rx.recv())
@@ -174,7 +193,10 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!((first.kind.as_str(), first.post_id), ("post", Some(70)));
-        assert_eq!((second.kind.as_str(), second.user_id), ("notification", Some(3)));
+        assert_eq!(second.kind, "notification");
+        assert_eq!(second.user_ids, vec![3, 5], "each member once");
+        assert!(second.is_for(3) && second.is_for(5) && !second.is_for(4));
+        assert!(LiveEvent::notification(Vec::new()).is_none());
         assert!(second.order() > first.order());
         let replay = since(&hearth, &first.id).await.unwrap();
         assert_eq!(replay, vec![second.clone()], "only what came after");

@@ -30,8 +30,18 @@ pub struct StreamQuery {
     pub last_event_id: Option<String>,
 }
 
-fn sse(event: &LiveEvent) -> Bytes {
-    let data = serde_json::to_string(event).unwrap_or_else(|_| "{}".into());
+/// One event as the client gets it: a notification names only the client's member, not the others it is for.
+fn sse(event: &LiveEvent, user: Option<i64>) -> Bytes {
+    let data = if event.kind == "notification" {
+        let mine = LiveEvent {
+            user_ids: user.into_iter().collect(),
+            ..event.clone()
+        };
+        serde_json::to_string(&mine)
+    } else {
+        serde_json::to_string(event)
+    }
+    .unwrap_or_else(|_| "{}".into());
     Bytes::from(format!(
         "id: {}\nevent: {}\ndata: {data}\n\n",
         event.id, event.kind
@@ -53,7 +63,7 @@ impl Subscription {
     fn wants(&self, e: &LiveEvent) -> bool {
         match e.kind.as_str() {
             "post" => self.topic.is_some() && e.topic_id == self.topic,
-            "notification" => self.user.is_some() && e.user_id == self.user,
+            "notification" => self.user.is_some_and(|u| e.is_for(u)),
             _ => false,
         }
     }
@@ -67,7 +77,7 @@ impl Subscription {
             if let Some(e) = self.backlog.pop_front() {
                 self.last = self.last.max(e.order());
                 if self.wants(&e) {
-                    return Some((Ok(sse(&e)), self));
+                    return Some((Ok(sse(&e, self.user)), self));
                 }
                 continue;
             }
@@ -79,7 +89,7 @@ impl Subscription {
                         }
                         self.last = e.order();
                         if self.wants(&e) {
-                            return Some((Ok(sse(&e)), self));
+                            return Some((Ok(sse(&e, self.user)), self));
                         }
                     }
                     // Fell behind the in-process buffer: the client reconnects and resumes from its last id.

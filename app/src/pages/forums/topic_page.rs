@@ -385,25 +385,17 @@ fn LiveReplies(
 ) -> impl IntoView {
     let live_posts = RwSignal::new(Vec::<PostInfo>::new());
     Effect::new(move |_| {
-        crate::live::listen(&format!("/api/v1/stream?topic={topic_id}"), move |kind, _| {
-            if kind != "post" {
-                return;
-            }
-            let since = live_posts
-                .with_untracked(|v| v.last().map(|p| p.number))
-                .unwrap_or(after);
-            leptos::task::spawn_local(async move {
-                if let Ok(more) = crate::api::forums::new_posts(topic_id, since).await {
-                    live_posts.update(|v| {
-                        for post in more {
-                            if post.number > since && !v.iter().any(|p| p.number == post.number) {
-                                v.push(post);
-                            }
-                        }
-                    });
-                }
-            });
-        });
+        crate::live::follow_topic(
+            topic_id,
+            after,
+            live_posts,
+            |p: &PostInfo| p.number,
+            move |since| async move {
+                crate::api::forums::new_posts(topic_id, since)
+                    .await
+                    .unwrap_or_default()
+            },
+        );
     });
     view! {
         <div class="posts live-posts" aria-live="polite" data-testid="live-posts">

@@ -3,6 +3,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use server_fn::ServerFn;
 
 use super::{STATUSES, status_label};
+use crate::api::forums::PostInfo;
 use crate::api::ideas::{
     AnswerIdeaSurvey, CommentIdea, FollowIdea, IdeaView, MergeIdea, SetIdeaStatus, VoteIdea, idea,
 };
@@ -265,6 +266,7 @@ pub fn IdeaPage() -> impl IntoView {
                                                 </article>
                                             }
                                         }).collect_view()}
+                                        <LiveComments idea_id=i.id after=i.comments.iter().map(|c| c.number).max().unwrap_or(1)/>
                                     </section>
                                     {if i.can_comment {
                                         let typed = comment_error.as_ref().and_then(|e| e.value("body")).unwrap_or_default();
@@ -298,5 +300,37 @@ pub fn IdeaPage() -> impl IntoView {
                 }
             })}}
         </Suspense>
+    }
+}
+
+/// Comments that arrive while the idea is open (the stream says a post appeared; the island fetches what this
+/// viewer may see after the last comment shown and appends it).
+#[island]
+fn LiveComments(idea_id: i64, after: i32) -> impl IntoView {
+    let comments = RwSignal::new(Vec::<PostInfo>::new());
+    Effect::new(move |_| {
+        crate::live::follow_topic(
+            idea_id,
+            after,
+            comments,
+            |c: &PostInfo| c.number,
+            move |since| async move {
+                crate::api::forums::new_posts(idea_id, since)
+                    .await
+                    .unwrap_or_default()
+            },
+        );
+    });
+    view! {
+        <div class="live-comments" aria-live="polite" data-testid="live-comments">
+            {move || comments.get().into_iter().map(|c| {
+                let (anchor, label) = (format!("post-{}", c.number), format!("Comment by {}", c.author));
+                view! {
+                    <article class="post" id=anchor aria-label=label>
+                        <PostBody post=c/>
+                    </article>
+                }
+            }).collect_view()}
+        </div>
     }
 }

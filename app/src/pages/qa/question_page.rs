@@ -7,6 +7,7 @@ use crate::api::forums::PostInfo;
 use crate::api::qa::{AcceptAnswer, Answer, AnswerInfo, CommentAnswer, QuestionView, VoteAnswer, question};
 use crate::api::url_error;
 use crate::components::{Composer, FormErrors, PageTitle};
+use crate::model::AppError;
 use crate::pages::forums::data_error;
 
 /// The author line and body of a question, an answer, an idea or a comment.
@@ -59,11 +60,32 @@ fn Votes(question_id: i64, answer: AnswerInfo) -> impl IntoView {
     }
 }
 
+/// What an answer card needs of its question (an island gets it as a prop, so it stays small).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+struct Asked {
+    id: i64,
+    can_accept: bool,
+    can_answer: bool,
+}
+
+impl Asked {
+    fn of(q: &QuestionView) -> Asked {
+        Asked {
+            id: q.id,
+            can_accept: q.can_accept,
+            can_answer: q.can_answer,
+        }
+    }
+}
+
+/// One answer with its votes, marks, acceptance and comments. `comment_error` is a refused comment on it (from
+/// the URL; the page reads it, since cards also render inside the live island, which has no router).
 #[component]
-fn AnswerCard(question: QuestionView, answer: AnswerInfo) -> impl IntoView {
-    let comment_error = use_query_map()
-        .with_untracked(url_error::<CommentAnswer>)
-        .filter(|e| e.value("answer_id").as_deref() == Some(answer.post.id.to_string().as_str()));
+fn AnswerCard(
+    question: Asked,
+    answer: AnswerInfo,
+    #[prop(default = None)] comment_error: Option<AppError>,
+) -> impl IntoView {
     let anchor = format!("answer-{}", answer.post.id);
     let heading = format!("answer-{}-by", answer.post.id);
     view! {
@@ -130,6 +152,7 @@ pub fn QuestionPage() -> impl IntoView {
     let id =
         use_params_map().with_untracked(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0));
     let answer_error = use_query_map().with_untracked(url_error::<Answer>);
+    let comment_error = use_query_map().with_untracked(url_error::<CommentAnswer>);
     // A refused vote or acceptance (rate limit, permissions) comes back in the URL like a form error.
     let action_error = use_query_map()
         .with_untracked(|q| url_error::<VoteAnswer>(q).or_else(|| url_error::<AcceptAnswer>(q)));
@@ -137,7 +160,8 @@ pub fn QuestionPage() -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || {
-                let (answer_error, action_error) = (answer_error.clone(), action_error.clone());
+                let (answer_error, action_error, comment_error) =
+                    (answer_error.clone(), action_error.clone(), comment_error.clone());
                 Suspend::new(async move {
                 match data.await {
                     Ok(q) => view! {
@@ -164,7 +188,12 @@ pub fn QuestionPage() -> impl IntoView {
                             </article>
                             <section aria-labelledby="answers-title">
                                 <h2 id="answers-title">{crate::pages::count(q.answers.len() as i64, "answer", "answers")}</h2>
-                                {q.answers.iter().cloned().map(|a| view! { <AnswerCard question=q.clone() answer=a/> }).collect_view()}
+                                {q.answers.iter().cloned().map(|a| {
+                                    let comment_error = comment_error.clone().filter(|e| e.value("answer_id") == Some(a.post.id.to_string()));
+                                    view! { <AnswerCard question=Asked::of(&q) answer=a comment_error/> }
+                                }).collect_view()}
+                                <LiveAnswers question=Asked::of(&q)
+                                    after=q.answers.iter().map(|a| a.post.number).max().unwrap_or(1)/>
                             </section>
                             {if q.can_answer {
                                 let typed = answer_error.as_ref().and_then(|e| e.value("body")).unwrap_or_default();
@@ -192,5 +221,29 @@ pub fn QuestionPage() -> impl IntoView {
                 }
             })}}
         </Suspense>
+    }
+}
+
+/// Answers that arrive while the question is open: the stream says a post appeared, the island fetches the answers
+/// after the last one shown (what this viewer may see, with their votes) and appends them.
+#[island]
+fn LiveAnswers(question: Asked, after: i32) -> impl IntoView {
+    let answers = RwSignal::new(Vec::<AnswerInfo>::new());
+    let id = question.id;
+    Effect::new(move |_| {
+        crate::live::follow_topic(
+            id,
+            after,
+            answers,
+            |a: &AnswerInfo| a.post.number,
+            move |since| async move { crate::api::qa::new_answers(id, since).await.unwrap_or_default() },
+        );
+    });
+    view! {
+        <div class="live-answers" aria-live="polite" data-testid="live-answers">
+            {move || answers.get().into_iter().map(|answer| view! {
+                <AnswerCard question=question.clone() answer/>
+            }).collect_view()}
+        </div>
     }
 }

@@ -539,6 +539,32 @@ pub async fn cancel_rsvp(hearth: &Hearth, actor: &Actor, id: i64) -> DomainResul
     .await
 }
 
+/// How long before an event its guests hear about it once more.
+pub const REMINDER_AHEAD: Duration = Duration::hours(24);
+
+/// Reminds everyone going to an event that starts within [`REMINDER_AHEAD`] of `now` (and has not started): one
+/// `event.reminder` notification per member and event — a member who takes a seat later in that window is
+/// reminded on the next sweep, nobody twice. Several instances sweeping at once are safe (the dedupe key).
+/// Returns how many members were reminded.
+pub async fn send_reminders(hearth: &Hearth, now: DateTime<Utc>) -> DomainResult<usize> {
+    use diesel::sql_types::Timestamptz;
+    let mut conn = db::conn(hearth.db()).await?;
+    Ok(diesel::sql_query(
+        "INSERT INTO notifications (user_id, kind, title, url, dedupe_key)
+         SELECT r.user_id, 'event.reminder',
+                'Reminder: ' || e.title || ' starts ' || to_char(e.starts_at AT TIME ZONE 'UTC', 'Dy DD Mon, HH24:MI')
+                    || ' UTC' || CASE WHEN e.place <> '' THEN ' (' || e.place || ')' ELSE '' END,
+                '/events/' || e.id, 'event.reminder:' || e.id
+           FROM events e JOIN event_rsvps r ON r.event_id = e.id AND r.status = 'going'
+          WHERE e.starts_at > $1 AND e.starts_at <= $2
+         ON CONFLICT (user_id, dedupe_key) DO NOTHING",
+    )
+    .bind::<Timestamptz, _>(now)
+    .bind::<Timestamptz, _>(now + REMINDER_AHEAD)
+    .execute(&mut conn)
+    .await?)
+}
+
 /// The upcoming events a member has an RSVP for.
 pub(crate) async fn upcoming_rsvps(hearth: &Hearth, user: UserId) -> DomainResult<Vec<i64>> {
     let mut conn = db::conn(hearth.db()).await?;

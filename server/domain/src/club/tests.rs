@@ -597,3 +597,67 @@ async fn the_directory_lists_only_members_who_opted_in_and_only_to_the_club() {
         Err(DomainError::Conflict { .. })
     ));
 }
+
+#[tokio::test]
+async fn members_going_are_reminded_once_a_day_ahead_and_a_promoted_member_too() {
+    let w = world().await;
+    let event = create_event(&w.hearth, &w.staff, &event_input("Night ride", 2))
+        .await
+        .unwrap();
+    let crowd = members(&w.hearth, "rider", 3).await;
+    for m in &crowd {
+        set_member_tier(&w.hearth, m.id, None).await.unwrap();
+        rsvp(&w.hearth, m, event.id).await.unwrap();
+    }
+    let reminders = async |hearth: &Hearth| -> Vec<(i64, String, String)> {
+        let mut conn = db::conn(hearth.db()).await.unwrap();
+        notifications::table
+            .filter(notifications::kind.eq("event.reminder"))
+            .order(notifications::user_id)
+            .select((notifications::user_id, notifications::title, notifications::url))
+            .load::<(crate::ids::UserId, String, String)>(&mut conn)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(u, t, l)| (u.0, t, l))
+            .collect()
+    };
+    // Ten days ahead: too early.
+    assert_eq!(send_reminders(&w.hearth, Utc::now()).await.unwrap(), 0);
+    // A day ahead: the two going (not the one waiting), once however often the sweep runs.
+    let day_before = event.starts_at - Duration::hours(23);
+    assert_eq!(send_reminders(&w.hearth, day_before).await.unwrap(), 2);
+    assert_eq!(send_reminders(&w.hearth, day_before).await.unwrap(), 0);
+    let sent = reminders(&w.hearth).await;
+    let going: Vec<i64> = vec![crowd[0].id.0, crowd[1].id.0];
+    assert_eq!(sent.iter().map(|r| r.0).collect::<Vec<_>>(), going);
+    let (_, title, url) = &sent[0];
+    assert!(
+        title.starts_with("Reminder: Night ride starts ") && title.ends_with("UTC (Lumen HQ, Utrecht)"),
+        "{title}"
+    );
+    assert_eq!(url, &format!("/events/{}", event.id));
+    // A seat given up inside the window: the member promoted from the waitlist is reminded on the next sweep.
+    cancel_rsvp(&w.hearth, &crowd[0], event.id).await.unwrap();
+    assert_eq!(
+        send_reminders(&w.hearth, day_before + Duration::hours(1))
+            .await
+            .unwrap(),
+        1
+    );
+    let sent = reminders(&w.hearth).await;
+    assert_eq!(sent.len(), 3);
+    assert!(sent.iter().any(|r| r.0 == crowd[2].id.0));
+    // Once it started, nobody is reminded (even with the reminders gone, the window has passed).
+    let mut conn = db::conn(w.hearth.db()).await.unwrap();
+    diesel::delete(notifications::table.filter(notifications::kind.eq("event.reminder")))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(
+        send_reminders(&w.hearth, event.starts_at + Duration::minutes(1))
+            .await
+            .unwrap(),
+        0
+    );
+}

@@ -275,9 +275,7 @@ pub(crate) async fn create_topic_of_kind(
     let (topic, post, told) = created;
     crate::live::publish(
         hearth,
-        told.into_iter()
-            .map(crate::live::LiveEvent::notification)
-            .collect(),
+        crate::live::LiveEvent::notification(told).into_iter().collect(),
     )
     .await;
     Ok((topic, post))
@@ -394,9 +392,12 @@ pub async fn reply(
                 .execute(conn)
                 .await?;
             mark_read_in(conn, author, topic_id, number).await?;
-            let told = crate::notifications::on_post_visible_in(conn, post.id).await?;
+            let mut told = crate::notifications::on_post_visible_in(conn, post.id).await?;
             if topic.kind == "question" {
-                crate::qa::on_answer(conn, topic_id, &topic.title, topic.author_id, post.id, author).await?;
+                told.extend(
+                    crate::qa::on_answer(conn, topic_id, &topic.title, topic.author_id, post.id, author)
+                        .await?,
+                );
             }
             Ok((post, told))
         })
@@ -407,7 +408,7 @@ pub async fn reply(
             post.id.0,
             post.post_number,
         )];
-        events.extend(told.into_iter().map(crate::live::LiveEvent::notification));
+        events.extend(crate::live::LiveEvent::notification(told));
         crate::live::publish(hearth, events).await;
     }
     Ok(post)

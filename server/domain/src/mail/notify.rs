@@ -281,12 +281,13 @@ fn absolute(hearth: &Hearth, url: &str) -> String {
 }
 
 /// Handles pending notifications: immediate ones become outbox mail, others wait for their digest, "never" (and
-/// unverified addresses) are skipped. Returns how many rows were handled; wakes the mail worker when it queued mail.
+/// unverified addresses) are skipped. Returns how many rows were handled; wakes the mail worker when it queued mail
+/// and tells the members' open pages (the live bell).
 pub async fn mail_pending(hearth: &Hearth) -> DomainResult<usize> {
     let brand = crate::brand::current(hearth);
     let mut conn = db::conn(hearth.db()).await?;
-    let (handled, queued) = conn
-        .transaction::<(usize, usize), DomainError, _>(async |conn| {
+    let (handled, queued, told) = conn
+        .transaction::<(usize, usize, Vec<i64>), DomainError, _>(async |conn| {
             let rows: Vec<PendingRow> = diesel::sql_query(
                 "SELECT n.id, n.user_id, n.kind, n.title, n.url, u.email, u.username,
                         u.email_verified_at IS NOT NULL AS verified
@@ -299,7 +300,7 @@ pub async fn mail_pending(hearth: &Hearth) -> DomainResult<usize> {
             .load(conn)
             .await?;
             if rows.is_empty() {
-                return Ok((0, 0));
+                return Ok((0, 0, Vec::new()));
             }
             // Preferences of these members, all topics, in one query.
             let users: Vec<i64> = rows.iter().map(|r| r.user_id).collect();
@@ -352,12 +353,19 @@ pub async fn mail_pending(hearth: &Hearth) -> DomainResult<usize> {
                     .execute(conn)
                     .await?;
             }
-            Ok((rows.len(), queued))
+            Ok((rows.len(), queued, users))
         })
         .await?;
     if queued > 0 {
         hearth.wake_mailer();
     }
+    // Every notification reaches its member's live bell within this worker's period, whichever transaction made
+    // it (approvals, idea statuses, seats, reminders); posting also rings the bell at once.
+    crate::live::publish(
+        hearth,
+        crate::live::LiveEvent::notification(told).into_iter().collect(),
+    )
+    .await;
     Ok(handled)
 }
 

@@ -116,14 +116,6 @@ impl QueueItem {
     pub fn flags(&self) -> Vec<FlagView> {
         serde_json::from_value(self.flags_json.clone()).unwrap_or_default()
     }
-
-    pub fn content(&self) -> Content {
-        match (self.post_id, self.comment_id) {
-            (Some(p), _) => Content::Post(PostId(p)),
-            (None, Some(c)) => Content::Comment(c),
-            (None, None) => Content::Comment(0),
-        }
-    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -221,7 +213,6 @@ struct PostState {
     post_number: i32,
     author_id: UserId,
     status: String,
-    created_at: DateTime<Utc>,
 }
 
 /// Changes a post's status and keeps the counters of its topic, category and question right: a post that leaves
@@ -240,7 +231,6 @@ pub(crate) async fn set_post_status_in(
             posts::post_number,
             posts::author_id,
             posts::status,
-            posts::created_at,
         ))
         .for_update()
         .first(conn)
@@ -280,7 +270,7 @@ pub(crate) async fn set_post_status_in(
         return Ok(());
     }
     if will {
-        // Told inside the approval's transaction; the live bell catches up on the next page or event.
+        // Told inside the approval's transaction; the notification worker rings their live bells.
         crate::notifications::on_post_visible_in(conn, p.id).await?;
     }
     let delta: i32 = if will { 1 } else { -1 };
@@ -333,7 +323,6 @@ pub(crate) async fn set_post_status_in(
             .await?;
         }
     }
-    let _ = p.created_at;
     Ok(())
 }
 

@@ -172,7 +172,7 @@ pub async fn accept(hearth: &Hearth, actor: &Actor, post: PostId) -> DomainResul
                     topic_id: Some(answer.topic_id),
                     post_id: Some(answer.post_id),
                     title: format!("Your answer was accepted: {}", answer.title),
-                    url: format!("/q/{}#post-{}", answer.topic_id, answer.post_id),
+                    url: format!("/q/{}#answer-{}", answer.topic_id, answer.post_id),
                     dedupe_key: format!("qa.accepted:{}", answer.post_id),
                 }],
             )

@@ -175,7 +175,7 @@ pub(crate) async fn on_answer(
     asker: UserId,
     answer: PostId,
     author: UserId,
-) -> DomainResult<()> {
+) -> DomainResult<Option<i64>> {
     diesel::sql_query(
         "UPDATE questions SET answer_count = answer_count + 1,
                 state = CASE WHEN state = 'open' THEN 'answered' ELSE state END,
@@ -195,13 +195,14 @@ pub(crate) async fn on_answer(
                 topic_id: Some(topic),
                 post_id: Some(answer),
                 title: format!("New answer to your question: {title}"),
-                url: format!("/q/{topic}#post-{answer}"),
+                url: format!("/q/{topic}#answer-{answer}"),
                 dedupe_key: format!("qa.answer:{answer}"),
             }],
         )
         .await?;
+        return Ok(Some(asker.0));
     }
-    Ok(())
+    Ok(None)
 }
 
 /// A product as questions show it.
@@ -687,6 +688,35 @@ pub async fn question_page(
         .into_iter()
         .next()
         .ok_or(DomainError::NotFound("question"))?;
+    let answers = answers_in(
+        &mut conn,
+        viewer,
+        topic_id,
+        question.accepted_post_id.map(|p| p.0),
+        1,
+    )
+    .await?;
+    let can_accept = viewer.user_id.is_some_and(|u| u.0 == topic.author_id) || viewer.moderator;
+    Ok(QuestionPage {
+        topic,
+        category,
+        question,
+        products,
+        body,
+        answers,
+        can_accept,
+    })
+}
+
+/// The answers of a question after a post number that this viewer may see (the accepted first, then by score,
+/// then oldest), each with the viewer's vote and its comments.
+async fn answers_in(
+    conn: &mut AsyncPgConnection,
+    viewer: &Viewer,
+    topic_id: TopicId,
+    accepted: Option<i64>,
+    after: i32,
+) -> DomainResult<Vec<AnswerView>> {
     let sql = format!(
         "SELECT x.*, v.value AS my_vote,
                 EXISTS (SELECT 1 FROM question_products qp JOIN product_owners po ON po.product_id = qp.product_id
@@ -695,7 +725,7 @@ pub async fn question_page(
          LEFT JOIN answer_votes v ON v.post_id = x.id AND v.user_id = $2
          ORDER BY (x.id = $4) DESC, x.score DESC, x.post_number",
         crate::forums::views::post_select(
-            "(SELECT * FROM posts WHERE topic_id = $1 AND post_number > 1
+            "(SELECT * FROM posts WHERE topic_id = $1 AND post_number > $6
                 AND (status = 'published' OR (status <> 'deleted' AND (author_id = $2 OR $3)))
               ORDER BY (id = $4) DESC, score DESC, post_number LIMIT $5)"
         )
@@ -704,9 +734,10 @@ pub async fn question_page(
         .bind::<BigInt, _>(topic_id.0)
         .bind::<BigInt, _>(viewer.user_id.map(|u| u.0).unwrap_or(0))
         .bind::<Bool, _>(viewer.manages_topics())
-        .bind::<BigInt, _>(question.accepted_post_id.map(|p| p.0).unwrap_or(0))
+        .bind::<BigInt, _>(accepted.unwrap_or(0))
         .bind::<BigInt, _>(MAX_ANSWERS)
-        .load(&mut conn)
+        .bind::<diesel::sql_types::Integer, _>(after)
+        .load(conn)
         .await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.post.id).collect();
     let comments: Vec<CommentView> = if ids.is_empty() {
@@ -719,11 +750,10 @@ pub async fn question_page(
              ORDER BY c.post_id, c.id",
         )
         .bind::<Array<BigInt>, _>(&ids)
-        .load(&mut conn)
+        .load(conn)
         .await?
     };
-    let accepted = question.accepted_post_id.map(|p| p.0);
-    let answers = rows
+    Ok(rows
         .into_iter()
         .map(|r| AnswerView {
             score: r.post.score,
@@ -738,17 +768,27 @@ pub async fn question_page(
                 .collect(),
             post: r.post,
         })
-        .collect();
-    let can_accept = viewer.user_id.is_some_and(|u| u.0 == topic.author_id) || viewer.moderator;
-    Ok(QuestionPage {
-        topic,
-        category,
-        question,
-        products,
-        body,
-        answers,
-        can_accept,
-    })
+        .collect())
+}
+
+/// Answers posted after `after` (a post number): what an open question page appends when the live stream says a
+/// post appeared. Checks that the viewer may see the question.
+pub async fn answers_after(
+    hearth: &Hearth,
+    viewer: &Viewer,
+    topic_id: TopicId,
+    after: i32,
+) -> DomainResult<Vec<AnswerView>> {
+    crate::forums::check_topic_visible(hearth, viewer, topic_id).await?;
+    let mut conn = db::conn(hearth.db()).await?;
+    let accepted: Option<Option<PostId>> = questions::table
+        .find(topic_id)
+        .select(questions::accepted_post_id)
+        .first(&mut conn)
+        .await
+        .optional()?;
+    let accepted = accepted.ok_or(DomainError::NotFound("question"))?;
+    answers_in(&mut conn, viewer, topic_id, accepted.map(|p| p.0), after.max(1)).await
 }
 
 #[cfg(test)]

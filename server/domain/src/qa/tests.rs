@@ -545,3 +545,58 @@ async fn club_questions_stay_hidden_and_keyset_pages_cover_everything_once() {
     assert_eq!(seen.len(), 7, "{seen:?}");
     assert!(!seen.contains(&club_q.0));
 }
+
+#[tokio::test]
+async fn answers_after_a_number_are_what_a_live_page_appends_for_its_viewer() {
+    let w = world().await;
+    let q = ask(
+        &w.hearth,
+        &w.asker,
+        &ask_input("Does the X hold charge in winter?", &[&w.bike]),
+    )
+    .await
+    .unwrap();
+    let rider = account(&w.hearth, "rider", vec![]).await;
+    let first = answer(&w, &rider, q, "Mine loses about a third below zero.").await;
+    let second = answer(&w, &w.staff, q, "Keep it indoors overnight; that helps a lot.").await;
+    let anonymous = Viewer::anonymous();
+    let after_first = answers_after(&w.hearth, &anonymous, q, 2).await.unwrap();
+    assert_eq!(
+        after_first.iter().map(|a| a.post.id).collect::<Vec<_>>(),
+        vec![second.0],
+        "only what came after the number"
+    );
+    assert!(after_first[0].official, "marks as on the page");
+    let all = answers_after(&w.hearth, &Viewer::of(Some(&w.asker)), q, 0)
+        .await
+        .unwrap();
+    assert_eq!(
+        all.len(),
+        2,
+        "from the start: the question itself is not an answer"
+    );
+    assert!(all.iter().any(|a| a.post.id == first.0));
+    // A question in the club category: not for anonymous viewers.
+    let hidden = ask(
+        &w.hearth,
+        &w.staff,
+        &AskInput {
+            category_id: Some(w.club.id.0),
+            ..ask_input("Club only: winter storage tips?", &[&w.bike])
+        },
+    )
+    .await
+    .unwrap();
+    assert!(answers_after(&w.hearth, &anonymous, hidden, 0).await.is_err());
+    assert_eq!(
+        answers_after(&w.hearth, &Viewer::of(Some(&w.staff)), hidden, 0)
+            .await
+            .unwrap()
+            .len(),
+        0
+    );
+    assert!(matches!(
+        answers_after(&w.hearth, &anonymous, TopicId(999_999), 0).await,
+        Err(DomainError::NotFound(_))
+    ));
+}
