@@ -502,64 +502,74 @@ pub async fn approve(hearth: &Hearth, actor: &Actor, item: i64, note: &str) -> D
     let note = crate::text::line(note).map_err(|m| DomainError::invalid("reason", m))?;
     let mut conn = db::conn(hearth.db()).await?;
     let by = actor.id;
-    conn.transaction::<(), DomainError, _>(async |conn| {
-        let (content, kind) = open_item(conn, item).await?;
-        let t = target_in(conn, content).await?;
-        if t.status == "deleted" {
-            return Err(DomainError::NotFound("post"));
-        }
-        set_status_in(conn, content, "published", None).await?;
-        if kind == "held" {
-            diesel::update(users::table.find(t.author))
-                .set(users::approved_posts.eq(users::approved_posts + 1))
-                .execute(conn)
-                .await?;
-        }
-        resolve_open_in(conn, content, "approved", by, &note).await?;
-        if t.status != "published" {
-            notify_author_in(
-                conn,
-                &t,
-                "moderation.approved",
-                "A moderator approved your post; it is visible to everyone now.".into(),
-                format!("moderation.approved:{item}"),
-                by,
-            )
-            .await?;
-            let rules = super::rules::load_in(conn).await?;
-            if let Content::Post(post) = content {
-                let sentiment: Option<f32> = posts::table
-                    .find(post)
-                    .select(posts::sentiment)
-                    .first(conn)
+    let appeared = conn
+        .transaction::<Option<crate::live::LiveEvent>, DomainError, _>(async |conn| {
+            let (content, kind) = open_item(conn, item).await?;
+            let t = target_in(conn, content).await?;
+            if t.status == "deleted" {
+                return Err(DomainError::NotFound("post"));
+            }
+            set_status_in(conn, content, "published", None).await?;
+            if kind == "held" {
+                diesel::update(users::table.find(t.author))
+                    .set(users::approved_posts.eq(users::approved_posts + 1))
+                    .execute(conn)
                     .await?;
-                let team = users::table
-                    .find(t.author)
-                    .select(users::roles)
-                    .first::<Vec<Option<String>>>(conn)
-                    .await?
-                    .iter()
-                    .any(Option::is_some);
-                if !team {
-                    super::inbox::note_detractor_in(conn, &rules, post, sentiment.unwrap_or(0.0)).await?;
+            }
+            resolve_open_in(conn, content, "approved", by, &note).await?;
+            if t.status != "published" {
+                notify_author_in(
+                    conn,
+                    &t,
+                    "moderation.approved",
+                    "A moderator approved your post; it is visible to everyone now.".into(),
+                    format!("moderation.approved:{item}"),
+                    by,
+                )
+                .await?;
+                let rules = super::rules::load_in(conn).await?;
+                if let Content::Post(post) = content {
+                    let sentiment: Option<f32> = posts::table
+                        .find(post)
+                        .select(posts::sentiment)
+                        .first(conn)
+                        .await?;
+                    let team = users::table
+                        .find(t.author)
+                        .select(users::roles)
+                        .first::<Vec<Option<String>>>(conn)
+                        .await?
+                        .iter()
+                        .any(Option::is_some);
+                    if !team {
+                        super::inbox::note_detractor_in(conn, &rules, post, sentiment.unwrap_or(0.0)).await?;
+                    }
                 }
             }
-        }
-        audit::record(
-            conn,
-            NewAuditEntry {
-                actor_id: Some(by),
-                action: format!("queue.approve.{kind}"),
-                target_type: target_type(content).into(),
-                target_id: Some(target_id(content)),
-                before: Some(serde_json::json!({ "status": t.status })),
-                after: Some(serde_json::json!({ "status": "published", "queue_item": item })),
-                reason: note.clone(),
-            },
-        )
-        .await
-    })
-    .await
+            audit::record(
+                conn,
+                NewAuditEntry {
+                    actor_id: Some(by),
+                    action: format!("queue.approve.{kind}"),
+                    target_type: target_type(content).into(),
+                    target_id: Some(target_id(content)),
+                    before: Some(serde_json::json!({ "status": t.status })),
+                    after: Some(serde_json::json!({ "status": "published", "queue_item": item })),
+                    reason: note.clone(),
+                },
+            )
+            .await?;
+            // A post that was not visible before appears on open pages of its topic.
+            Ok(match content {
+                Content::Post(_) if t.status != "published" => {
+                    Some(crate::live::LiveEvent::post(t.topic.0, t.post.0, t.number))
+                }
+                _ => None,
+            })
+        })
+        .await?;
+    crate::live::publish(hearth, appeared.into_iter().collect()).await;
+    Ok(())
 }
 
 fn target_type(content: Content) -> &'static str {

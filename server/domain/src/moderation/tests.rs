@@ -383,7 +383,19 @@ async fn held_posts_wait_for_a_moderator_and_approval_publishes_them() {
             .unwrap()
     };
     assert_eq!(replies_told(&w).await, 0, "nobody hears of a held reply");
+    let hub = tokio::spawn(crate::live::run_hub(w.hearth.clone()));
+    let mut live = w.hearth.live_sender().subscribe();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     approve(&w.hearth, &w.moderator, item.id, "").await.unwrap();
+    let appeared = tokio::time::timeout(std::time::Duration::from_secs(3), live.recv())
+        .await
+        .expect("open pages hear of the approved post")
+        .unwrap();
+    assert_eq!(
+        (appeared.kind.as_str(), appeared.post_id, appeared.post_number),
+        ("post", Some(held.id.0), Some(held.post_number))
+    );
+    hub.abort();
     assert_eq!(
         replies_told(&w).await,
         1,
