@@ -76,17 +76,7 @@ async fn held_posts_the_queue_flags_and_appeals_over_the_api() {
     let moderator = app.member("mona", 2, vec![Role::Moderator]).await;
     let member = app.member("newbie", 3, vec![]).await;
     let other = app.member("reader", 4, vec![]).await;
-    let cat: Value = app
-        .post_json(
-            &admin,
-            "/api/v1/categories",
-            json!({"slug": "general", "name": "General", "visibility": "public", "posting": "everyone"}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let cat = cat["id"].as_i64().unwrap();
+    let cat = app.general_category(&admin).await;
     let t = topic(
         &app,
         &admin,
@@ -331,17 +321,7 @@ async fn sanctions_policy_rules_merge_and_the_staff_inbox_over_the_api() {
     let moderator = app.member("mona", 2, vec![Role::Moderator]).await;
     let staff = app.member("sam", 3, vec![Role::Staff]).await;
     let member = app.member("rider", 4, vec![]).await;
-    let cat: Value = app
-        .post_json(
-            &admin,
-            "/api/v1/categories",
-            json!({"slug": "general", "name": "General", "visibility": "public", "posting": "everyone"}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let cat = cat["id"].as_i64().unwrap();
+    let cat = app.general_category(&admin).await;
     let t = topic(
         &app,
         &staff,

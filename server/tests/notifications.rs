@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{TestApp, error_code};
+use common::{TestApp, created, error_code};
 use domain::accounts::Role;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -18,21 +18,12 @@ async fn a_reply_is_mailed_once_with_a_one_click_unsubscribe_that_needs_no_log_i
     let admin = app.admin().await;
     let author = app.member("author", 2, vec![]).await;
     let replier = app.member("replier", 3, vec![Role::Staff]).await;
-    let cat: Value = app
-        .post_json(
-            &admin,
-            "/api/v1/categories",
-            json!({"slug": "general", "name": "General", "visibility": "public", "posting": "everyone"}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let cat = app.general_category(&admin).await;
     let topic: Value = app
         .post_json(
             &author,
             "/api/v1/topics",
-            json!({"category_id": cat["id"], "title": "Brake pads squeal", "body": "New pads squeal in the rain. Normal?"}),
+            json!({"category_id": cat, "title": "Brake pads squeal", "body": "New pads squeal in the rain. Normal?"}),
         )
         .await
         .json()
@@ -176,21 +167,12 @@ async fn a_reply_on_one_instance_reaches_a_stream_on_another_and_reconnecting_re
     let admin = app.admin().await;
     let reader = app.member("reader", 2, vec![]).await;
     let writer = app.member("writer", 3, vec![]).await;
-    let cat: Value = app
-        .post_json(
-            &admin,
-            "/api/v1/categories",
-            json!({"slug": "general", "name": "General", "visibility": "public", "posting": "everyone"}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let cat = app.general_category(&admin).await;
     let topic: Value = app
         .post_json(
             &reader,
             "/api/v1/topics",
-            json!({"category_id": cat["id"], "title": "Live updates test", "body": "Does the page update by itself?"}),
+            json!({"category_id": cat, "title": "Live updates test", "body": "Does the page update by itself?"}),
         )
         .await
         .json()
@@ -285,13 +267,6 @@ fn subjects(app: &TestApp, who: &str) -> Vec<String> {
         .collect()
 }
 
-async fn created(res: reqwest::Response) -> Value {
-    let status = res.status();
-    let body: Value = res.json().await.unwrap();
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    body
-}
-
 #[tokio::test]
 async fn every_kind_of_event_reaches_the_right_members_once_by_mail_or_digest_and_rings_the_live_bell() {
     let app = TestApp::spawn().await;
@@ -304,15 +279,7 @@ async fn every_kind_of_event_reaches_the_right_members_once_by_mail_or_digest_an
     let owner = app.member("owner", 7, vec![]).await;
     let staff = app.member("staffer", 8, vec![Role::Staff]).await;
     let moderator = app.member("moder", 9, vec![Role::Moderator]).await;
-    let general = created(
-        app.post_json(
-            &admin,
-            "/api/v1/categories",
-            json!({"slug": "general", "name": "General", "visibility": "public", "posting": "everyone"}),
-        )
-        .await,
-    )
-    .await;
+    let general = app.general_category(&admin).await;
     created(
         app.post_json(
             &admin,
@@ -328,7 +295,7 @@ async fn every_kind_of_event_reaches_the_right_members_once_by_mail_or_digest_an
         app.post_json(
             &author,
             "/api/v1/topics",
-            json!({"category_id": general["id"], "title": "Chain wax or oil", "body": "Which lasts longer in the rain?"}),
+            json!({"category_id": general, "title": "Chain wax or oil", "body": "Which lasts longer in the rain?"}),
         )
         .await,
     )

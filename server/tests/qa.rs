@@ -5,16 +5,9 @@
 
 mod common;
 
-use common::{TestApp, error_code};
+use common::{TestApp, created, error_code};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
-
-async fn created(res: reqwest::Response) -> Value {
-    let status = res.status();
-    let body: Value = res.json().await.unwrap();
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    body
-}
 
 async fn member(app: &TestApp, name: &str) -> Client {
     let password = app.verified_member(name).await;

@@ -207,6 +207,20 @@ impl TestApp {
         client
     }
 
+    /// A public category anyone may post in (`general`), made by `admin`; its id.
+    pub async fn general_category(&self, admin: &Client) -> i64 {
+        let cat = created(
+            self.post_json(
+                admin,
+                "/api/v1/categories",
+                json!({"slug": "general", "name": "General", "visibility": "public", "posting": "everyone"}),
+            )
+            .await,
+        )
+        .await;
+        cat["id"].as_i64().unwrap()
+    }
+
     /// An admin account (made as operators do, with the CLI's function) and a client logged in as it.
     pub async fn admin(&self) -> Client {
         domain::accounts::create_verified(
@@ -224,6 +238,14 @@ impl TestApp {
         .unwrap();
         self.logged_in("the_admin", "admin passphrase here").await
     }
+}
+
+/// The JSON body of a `201 Created` response (any other status fails the test, showing the body).
+pub async fn created(res: Response) -> Value {
+    let status = res.status();
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body
 }
 
 /// The `error.code` of an error response.

@@ -258,14 +258,7 @@ pub fn IdeaPage() -> impl IntoView {
                                     })}
                                     <section aria-labelledby="comments-title">
                                         <h2 id="comments-title">{crate::pages::count(i.comments.len() as i64, "comment", "comments")}</h2>
-                                        {i.comments.iter().cloned().map(|c| {
-                                            let (anchor, label) = (format!("post-{}", c.number), format!("Comment by {}", c.author));
-                                            view! {
-                                                <article class="post" id=anchor aria-label=label>
-                                                    <PostBody post=c/>
-                                                </article>
-                                            }
-                                        }).collect_view()}
+                                        {i.comments.iter().cloned().map(|c| view! { <Comment post=c/> }).collect_view()}
                                         <LiveComments idea_id=i.id after=i.comments.iter().map(|c| c.number).max().unwrap_or(1)/>
                                     </section>
                                     {if i.can_comment {
@@ -303,6 +296,20 @@ pub fn IdeaPage() -> impl IntoView {
     }
 }
 
+/// One comment on an idea (anchored by its post number, which notifications link to).
+#[component]
+fn Comment(post: PostInfo) -> impl IntoView {
+    let (anchor, label) = (
+        format!("post-{}", post.number),
+        format!("Comment by {}", post.author),
+    );
+    view! {
+        <article class="post" id=anchor aria-label=label>
+            <PostBody post/>
+        </article>
+    }
+}
+
 /// Comments that arrive while the idea is open (the stream says a post appeared; the island fetches what this
 /// viewer may see after the last comment shown and appends it).
 #[island]
@@ -323,14 +330,7 @@ fn LiveComments(idea_id: i64, after: i32) -> impl IntoView {
     });
     view! {
         <div class="live-comments" aria-live="polite" data-testid="live-comments">
-            {move || comments.get().into_iter().map(|c| {
-                let (anchor, label) = (format!("post-{}", c.number), format!("Comment by {}", c.author));
-                view! {
-                    <article class="post" id=anchor aria-label=label>
-                        <PostBody post=c/>
-                    </article>
-                }
-            }).collect_view()}
+            {move || comments.get().into_iter().map(|c| view! { <Comment post=c/> }).collect_view()}
         </div>
     }
 }

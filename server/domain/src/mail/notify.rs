@@ -123,22 +123,30 @@ fn default_of(topic: &str) -> Delivery {
         .unwrap_or(Delivery::Daily)
 }
 
+/// What a member chose, topic → delivery (topics left at their default are absent).
+async fn chosen_in(
+    conn: &mut diesel_async::AsyncPgConnection,
+    user: UserId,
+) -> DomainResult<HashMap<String, String>> {
+    Ok(notification_preferences::table
+        .filter(notification_preferences::user_id.eq(user))
+        .select((
+            notification_preferences::topic,
+            notification_preferences::delivery,
+        ))
+        .load::<(String, String)>(conn)
+        .await?
+        .into_iter()
+        .collect())
+}
+
 /// A member's choice per topic (defaults where they chose nothing).
 pub async fn preferences(
     hearth: &Hearth,
     actor: &Actor,
 ) -> DomainResult<Vec<(&'static str, &'static str, Delivery)>> {
     let mut conn = db::conn(hearth.db()).await?;
-    let chosen: HashMap<String, String> = notification_preferences::table
-        .filter(notification_preferences::user_id.eq(actor.id))
-        .select((
-            notification_preferences::topic,
-            notification_preferences::delivery,
-        ))
-        .load::<(String, String)>(&mut conn)
-        .await?
-        .into_iter()
-        .collect();
+    let chosen = chosen_in(&mut conn, actor.id).await?;
     Ok(TOPICS
         .iter()
         .map(|(k, l, d)| {
@@ -221,16 +229,7 @@ pub async fn unsubscribe(
     let mut conn = db::conn(hearth.db()).await?;
     if topic == DIGESTS {
         // Every topic that comes as a summary now stops.
-        let chosen: HashMap<String, String> = notification_preferences::table
-            .filter(notification_preferences::user_id.eq(user))
-            .select((
-                notification_preferences::topic,
-                notification_preferences::delivery,
-            ))
-            .load::<(String, String)>(&mut conn)
-            .await?
-            .into_iter()
-            .collect();
+        let chosen = chosen_in(&mut conn, UserId(user)).await?;
         for (key, _, default) in TOPICS {
             let now = chosen
                 .get(key)
