@@ -180,6 +180,19 @@ awk -v t="$topic" -v s="$topic_signed" -v h="$healthz" -v a="$page1" -v b="$page
   printf "   ratio topic page / healthz (p50): %.1f anonymous, %.1f signed in\n", (h > 0 ? t / h : 0), (h > 0 ? s / h : 0);
   printf "   ratio page 1000 / page 1 (p50):   %.2f   (budget <= 1.5)\n", (a > 0 ? b / a : 0) }'
 
+echo "== Talking Point (budgets: page and API p50 <= 10 ms at one connection; rebuild of 1 M posts <= 5 min; ranking <= 1 s)"
+if [ "$(psql_q "SELECT count(*) FROM talk_sources")" = "0" ]; then
+  stop
+  t0=$(date +%s%N)
+  target/release/hearth talking-point rebuild 2>/dev/null | sed 's/^/   /'
+  echo "   rebuild: $(( ($(date +%s%N) - t0) / 1000000 )) ms"
+  target/release/hearth serve & server_pid=$!
+  until curl -fs -o /dev/null "$base/readyz"; do sleep 0.05; done
+fi
+run "/talking-point, anonymous (page cache)" 1 "$base/talking-point"
+run "/talking-point, signed in" 1 "$base/talking-point" "Cookie: $cookie"
+run "API: GET /api/v1/talking-point" 1 "$base/api/v1/talking-point"
+
 echo "== live updates (budgets: a reply reaches an open stream in < 200 ms p95; 1,000 streams < 100 MB extra)"
 live_topic=$(psql_q "SELECT t.id FROM topics t JOIN categories c ON c.id = t.category_id
   WHERE c.visibility = 'public' AND t.kind = 'discussion' AND t.status = 'published' AND t.locked_at IS NULL

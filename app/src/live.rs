@@ -1,7 +1,7 @@
 //! Live updates in the browser: one `EventSource` on `/api/v1/stream` per listener. The browser reconnects by
 //! itself and sends `Last-Event-ID`, so the server resumes without gaps. Nothing happens during server rendering.
 
-/// Calls `on_event(kind, data)` for every `post` and `notification` event of the stream at `url`.
+/// Calls `on_event(kind, data)` for every `post`, `notification` and `talking_point` event of the stream at `url`.
 #[cfg(feature = "hydrate")]
 pub fn listen(url: &str, on_event: impl Fn(&str, String) + 'static) {
     use std::rc::Rc;
@@ -12,7 +12,7 @@ pub fn listen(url: &str, on_event: impl Fn(&str, String) + 'static) {
         return;
     };
     let on_event = Rc::new(on_event);
-    for kind in ["post", "notification"] {
+    for kind in ["post", "notification", "talking_point"] {
         let handler = on_event.clone();
         let callback = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
             handler(kind, event.data().as_string().unwrap_or_default());

@@ -103,6 +103,7 @@ pub fn status_of(err: &DomainError) -> StatusCode {
         DomainError::NotFound(_) => StatusCode::NOT_FOUND,
         DomainError::Conflict { .. } => StatusCode::CONFLICT,
         DomainError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+        DomainError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
         DomainError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -117,7 +118,7 @@ pub fn to_app_error(err: DomainError) -> AppError {
         if !is_plain_form_post() {
             options.set_status(status_of(&err));
         }
-        if let DomainError::RateLimited { retry_after } = &err
+        if let Some(retry_after) = err.retry_after()
             && let Ok(value) = header::HeaderValue::from_str(&retry_after.to_string())
         {
             options.insert_header(header::RETRY_AFTER, value);

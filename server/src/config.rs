@@ -34,8 +34,18 @@ pub struct Config {
     pub secret: Secret,
     /// `HEARTH_SITE_ROOT` (or `LEPTOS_SITE_ROOT`): the built assets (`pkg/`).
     pub site_root: PathBuf,
-    /// `HEARTH_DB_POOL`: connections per instance.
+    /// `HEARTH_DB_POOL`: connections per instance for requests.
     pub db_pool_size: usize,
+    /// `HEARTH_DB_POOL_WAIT_MS`: how long a request waits for a connection (or an expensive read for its
+    /// turn) before it is answered 503 with `Retry-After`.
+    pub db_pool_wait: std::time::Duration,
+    /// `HEARTH_DB_BACKGROUND_POOL`: connections of the background workers' own pool.
+    pub db_background_pool_size: usize,
+    /// `HEARTH_EXPENSIVE_READS`: how many expensive reads (search, similar-title suggestions, exports) run at
+    /// once; the default is a quarter of `HEARTH_DB_POOL`, so that they never take the whole pool.
+    pub expensive_limit: usize,
+    /// `HEARTH_MAX_INFLIGHT`: requests one instance works on at once; past it, 503 at once.
+    pub max_inflight: usize,
     /// `HEARTH_HTTP_WORKERS`: actix worker threads (default: one per core).
     pub http_workers: usize,
     /// `HEARTH_BACKGROUND_WORKERS` (`true`/`false`): run the mail and refresh workers in this process.
@@ -72,6 +82,10 @@ const KNOWN: &[&str] = &[
     "HEARTH_STATE_DIR",
     "HEARTH_SITE_ROOT",
     "HEARTH_DB_POOL",
+    "HEARTH_DB_POOL_WAIT_MS",
+    "HEARTH_DB_BACKGROUND_POOL",
+    "HEARTH_EXPENSIVE_READS",
+    "HEARTH_MAX_INFLIGHT",
     "HEARTH_HTTP_WORKERS",
     "HEARTH_BACKGROUND_WORKERS",
     "HEARTH_TRUST_PROXY",
@@ -176,6 +190,20 @@ impl Config {
                 )
             })?,
         };
+        let db_pool_size = parse_usize("HEARTH_DB_POOL", 16)?;
+        let db_pool_wait_ms = parse_usize("HEARTH_DB_POOL_WAIT_MS", 1000)?;
+        if db_pool_wait_ms > 60_000 {
+            return Err(err("HEARTH_DB_POOL_WAIT_MS", "must be at most 60000 (a minute)"));
+        }
+        let expensive_limit = parse_usize("HEARTH_EXPENSIVE_READS", (db_pool_size / 4).max(1))?;
+        if expensive_limit >= db_pool_size && db_pool_size > 1 {
+            return Err(err(
+                "HEARTH_EXPENSIVE_READS",
+                format!(
+                    "must be less than HEARTH_DB_POOL ({db_pool_size}), so that other pages keep connections"
+                ),
+            ));
+        }
         let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
         let log_format = match get("HEARTH_LOG_FORMAT").as_deref() {
             None | Some("text") => LogFormat::Text,
@@ -214,7 +242,11 @@ impl Config {
                     .or_else(|| get("LEPTOS_SITE_ROOT"))
                     .unwrap_or_else(|| "target/site".into()),
             ),
-            db_pool_size: parse_usize("HEARTH_DB_POOL", 16)?,
+            db_pool_size,
+            db_pool_wait: std::time::Duration::from_millis(db_pool_wait_ms as u64),
+            db_background_pool_size: parse_usize("HEARTH_DB_BACKGROUND_POOL", 4)?,
+            expensive_limit,
+            max_inflight: parse_usize("HEARTH_MAX_INFLIGHT", 256)?,
             http_workers: parse_usize("HEARTH_HTTP_WORKERS", cores)?,
             background_workers: parse_bool("HEARTH_BACKGROUND_WORKERS", true)?,
             trust_proxy: parse_bool("HEARTH_TRUST_PROXY", false)?,
@@ -323,6 +355,8 @@ mod tests {
         assert!(!c.https());
         assert_eq!(c.origin(), "http://127.0.0.1:3000");
         assert_eq!(c.page_cache_ttl, std::time::Duration::from_secs(5));
+        assert_eq!(c.db_pool_wait, std::time::Duration::from_secs(1));
+        assert_eq!(c.expensive_limit, 4, "a quarter of the 16 pooled connections");
         let off = Config::from_vars(vars(&[("HEARTH_PAGE_CACHE_SECONDS", "0")])).unwrap();
         assert!(off.page_cache_ttl.is_zero(), "0 turns the page cache off");
     }
@@ -340,6 +374,9 @@ mod tests {
             ("DATABASE_URL", "not a url"),
             ("HEARTH_BASE_URL", "ftp://x"),
             ("HEARTH_DB_POOL", "0"),
+            ("HEARTH_DB_POOL_WAIT_MS", "0"),
+            ("HEARTH_EXPENSIVE_READS", "16"),
+            ("HEARTH_MAX_INFLIGHT", "none"),
             ("HEARTH_LOG_FORMAT", "xml"),
             ("HEARTH_PAGE_CACHE_SECONDS", "-1"),
             ("HEARTH_PAGE_CACHE_SECONDS", "forever"),

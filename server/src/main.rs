@@ -1,4 +1,4 @@
-//! `hearth`: serve (default), migrate, seed-demo, create-user.
+//! `hearth`: serve (default), migrate, seed-demo, seed-scale, talking-point rebuild, create-user, …
 
 use clap::{Parser, Subcommand, ValueEnum};
 use server::config::{Config, redact_url};
@@ -48,6 +48,11 @@ enum Command {
         #[arg(long, default_value_t = 200)]
         count: i64,
     },
+    /// Talking Point: `rebuild` recomputes every bucket from the posts and mentions, then the ranking.
+    TalkingPoint {
+        #[command(subcommand)]
+        action: TalkingPointAction,
+    },
     /// Recompute every member's reputation and club tier now, in batches of 1,000 (prints members and time).
     RecomputeReputation,
     /// Create a verified account, e.g. the first admin.
@@ -61,6 +66,12 @@ enum Command {
         #[arg(long, value_enum, default_value = "member")]
         role: RoleArg,
     },
+}
+
+#[derive(Subcommand)]
+enum TalkingPointAction {
+    /// Recount every post and mention into the hourly buckets (with a progress bar), then re-rank.
+    Rebuild,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -166,6 +177,27 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             for token in tokens {
                 println!("{token}");
             }
+            Ok(())
+        }
+        Command::TalkingPoint {
+            action: TalkingPointAction::Rebuild,
+        } => {
+            let hearth = startup::connect(&config).await.map_err(|e| e.to_string())?;
+            let started = std::time::Instant::now();
+            let mut bar: Option<server::seed_scale::Progress> = None;
+            let counted = domain::talking_point::counting::rebuild(&hearth, |done, total| {
+                bar.get_or_insert_with(|| server::seed_scale::Progress::new("counted", total))
+                    .tick(done);
+            })
+            .await
+            .map_err(|e| describe(&e))?;
+            domain::talking_point::refresh_now(&hearth)
+                .await
+                .map_err(|e| describe(&e))?;
+            println!(
+                "Talking Point rebuilt from {counted} posts and mentions in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
             Ok(())
         }
         Command::RecomputeReputation => {

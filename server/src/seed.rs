@@ -95,12 +95,95 @@ pub async fn seed_demo(hearth: &Hearth) -> DomainResult<()> {
     seed_ideas(hearth, &actors).await?;
     seed_club(hearth, &actors).await?;
     seed_moderation(hearth, &actors).await?;
+    seed_talking_point(hearth, &actors["sam_support"]).await?;
     // Reputation and tiers from what the seed wrote (a small community: one pass).
     domain::reputation::recompute_all(hearth).await?;
     // What the seed wrote in the demo members' names does not count against their pace.
     for actor in actors.values() {
         forums::forget_pace(hearth, actor.id).await?;
     }
+    Ok(())
+}
+
+/// Mentions of the brand from two sources outside the community (idempotent by source and id): a rising
+/// complaint about battery range after the firmware update, praise for the brake pads, and a steady hum about
+/// saddles on the same weekday of the last weeks; then Talking Point is counted and ranked once.
+async fn seed_talking_point(hearth: &Hearth, staff: &Actor) -> DomainResult<()> {
+    use domain::talking_point::mentions::{MentionInput, ingest};
+    let now = chrono::Utc::now();
+    let at = |days: i64, hours: i64| {
+        (now - chrono::Duration::days(days) - chrono::Duration::hours(hours)).to_rfc3339()
+    };
+    let said = [
+        (
+            "twitter",
+            "Battery range dropped by a third after the firmware update. Not happy.",
+            -0.6,
+        ),
+        (
+            "twitter",
+            "Anyone else losing battery range since the firmware update? Lumen please fix",
+            -0.4,
+        ),
+        (
+            "support",
+            "Customer reports battery range down to 40 km after the firmware update.",
+            -0.3,
+        ),
+        (
+            "twitter",
+            "Firmware update ate my battery range, commute is now a gamble",
+            -0.5,
+        ),
+        (
+            "support",
+            "Second call today about battery range after the firmware update.",
+            -0.2,
+        ),
+        (
+            "trustpilot",
+            "The new brake pads are superb in the wet, great service too.",
+            0.8,
+        ),
+        (
+            "trustpilot",
+            "Brake pads arrived quickly, fitted in ten minutes, lovely bike.",
+            0.7,
+        ),
+        (
+            "twitter",
+            "Loving the brake pads upgrade on my Lumen, stops on a dime",
+            0.6,
+        ),
+    ];
+    let mut items: Vec<MentionInput> = said
+        .iter()
+        .enumerate()
+        .map(|(i, (source, text, sentiment))| MentionInput {
+            source: (*source).into(),
+            external_id: format!("demo-{i}"),
+            url: format!("https://{source}.example/lumen/{i}"),
+            author_handle: format!("rider{}", 100 + i),
+            text: (*text).into(),
+            posted_at: at(0, i as i64 + 1),
+            sentiment: Some(*sentiment),
+        })
+        .collect();
+    for week in 1..=4 {
+        for j in 0..2 {
+            items.push(MentionInput {
+                source: "trustpilot".into(),
+                external_id: format!("demo-saddle-{week}-{j}"),
+                url: format!("https://trustpilot.example/lumen/saddle-{week}-{j}"),
+                author_handle: format!("saddle_fan{week}{j}"),
+                text: "The saddle is comfortable enough on long rides.".into(),
+                posted_at: at(week * 7, 2 + j),
+                sentiment: None,
+            });
+        }
+    }
+    ingest(hearth, staff, &items, true).await?;
+    domain::talking_point::refresh_now(hearth).await?;
     Ok(())
 }
 

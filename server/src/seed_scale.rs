@@ -310,7 +310,8 @@ fn ts(at: DateTime<Utc>) -> String {
     at.format("%Y-%m-%d %H:%M:%S%.6f+00").to_string()
 }
 
-struct Progress {
+/// A progress bar on standard error (`label [#####....]  40%  400/1000  3.2s`).
+pub struct Progress {
     label: &'static str,
     total: i64,
     started: Instant,
@@ -318,7 +319,7 @@ struct Progress {
 }
 
 impl Progress {
-    fn new(label: &'static str, total: i64) -> Progress {
+    pub fn new(label: &'static str, total: i64) -> Progress {
         Progress {
             label,
             total: total.max(1),
@@ -327,7 +328,7 @@ impl Progress {
         }
     }
 
-    fn tick(&mut self, done: i64) {
+    pub fn tick(&mut self, done: i64) {
         let percent = done * 100 / self.total;
         if percent == self.shown && done != self.total {
             return;

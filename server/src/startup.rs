@@ -39,14 +39,29 @@ pub async fn connect(config: &Config) -> Result<Hearth, StartupError> {
     if !applied.is_empty() {
         tracing::info!(migrations = ?applied, "applied migrations");
     }
-    let pool = db::connect(&config.database_url, config.db_pool_size)
+    let unreachable = |e: domain::DomainError| {
+        StartupError(format!(
+            "cannot reach PostgreSQL at {db_url}: {} — set DATABASE_URL",
+            cause(&e)
+        ))
+    };
+    let requests = db::connect(&config.database_url, config.db_pool_size, config.db_pool_wait)
         .await
-        .map_err(|e| {
-            StartupError(format!(
-                "cannot reach PostgreSQL at {db_url}: {} — set DATABASE_URL",
-                cause(&e)
-            ))
-        })?;
+        .map_err(unreachable)?;
+    // Workers wait longer: nobody is waiting for them, and a connection comes free soon enough.
+    let background = db::connect(
+        &config.database_url,
+        config.db_background_pool_size,
+        std::time::Duration::from_secs(30),
+    )
+    .await
+    .map_err(unreachable)?;
+    let pools = domain::Pools {
+        requests,
+        background,
+        expensive_limit: config.expensive_limit,
+        expensive_wait: config.db_pool_wait,
+    };
     let redis_url = redact_url(&config.redis_url);
     let kv = kv::Kv::connect(&config.redis_url, &config.redis_prefix)
         .await
@@ -56,7 +71,7 @@ pub async fn connect(config: &Config) -> Result<Hearth, StartupError> {
                 cause(&e)
             ))
         })?;
-    Hearth::new(pool, kv, config.domain_settings())
+    Hearth::with_pools(pools, kv, config.domain_settings())
         .await
         .map_err(|e| StartupError(format!("cannot read the site settings: {}", cause(&e))))
 }
@@ -114,7 +129,7 @@ impl Application {
         })?;
         let addr = listener.local_addr().map_err(|e| StartupError(e.to_string()))?;
         let workers = if config.background_workers {
-            workers::spawn(&hearth, transport.clone())
+            workers::spawn(&hearth.background(), transport.clone())
         } else {
             Vec::new()
         };
@@ -172,6 +187,7 @@ fn http_server(
     let config = web::Data::new(config);
     let hearth_data = web::Data::new(hearth.clone());
     let page_cache = web::Data::new(middleware::page_cache::for_config(&config));
+    let admission = web::Data::new(middleware::Admission::new(config.max_inflight));
     let server = HttpServer::new(move || {
         let leptos_context = {
             let hearth = hearth.clone();
@@ -185,11 +201,13 @@ fn http_server(
             .app_data(config.clone())
             .app_data(hearth_data.clone())
             .app_data(page_cache.clone())
+            .app_data(admission.clone())
             .app_data(web::Data::new(options.clone()))
             .wrap(from_fn(middleware::context))
             .wrap(from_fn(middleware::server_fn_errors))
             .wrap(from_fn(middleware::origin_check))
             .wrap(from_fn(middleware::body_limit))
+            .wrap(from_fn(middleware::admission))
             .wrap(from_fn(middleware::page_cache))
             .wrap(from_fn(middleware::security_headers))
             .wrap(Compress::default())

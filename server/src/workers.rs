@@ -1,5 +1,6 @@
 //! Background work of an instance: the mail outbox, the brand and category cache refresh, the view-count flush
-//! the ideas' trending scores, reputation, the staff inbox, event reminders, notification e-mail and live updates.
+//! the ideas' trending scores, reputation, the staff inbox, event reminders, notification e-mail, Talking Point and
+//! live updates.
 
 use domain::{Hearth, brand, club, forums, ideas, mail, reputation};
 use std::time::Duration;
@@ -144,6 +145,21 @@ pub fn spawn(hearth: &Hearth, transport: mail::Transport) -> Vec<JoinHandle<()>>
             }
         })
     };
+    let talking_point = {
+        let hearth = hearth.clone();
+        tokio::spawn(async move {
+            // Counts what was published into Talking Point's buckets and re-ranks it when due (once across
+            // instances), announcing each new snapshot to open pages.
+            let mut tick = tokio::time::interval(domain::talking_point::TICK);
+            let mut pending = false;
+            loop {
+                tick.tick().await;
+                if let Err(e) = domain::talking_point::tick(&hearth, &mut pending).await {
+                    tracing::warn!(error = %e, "Talking Point not updated; retrying next round");
+                }
+            }
+        })
+    };
     // Live events published by any instance, handed to this instance's SSE clients.
     let live = tokio::spawn(domain::live::run_hub(hearth.clone()));
     vec![
@@ -155,6 +171,7 @@ pub fn spawn(hearth: &Hearth, transport: mail::Transport) -> Vec<JoinHandle<()>>
         inbox,
         reminders,
         notification_mail,
+        talking_point,
         live,
     ]
 }

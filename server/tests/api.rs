@@ -499,3 +499,102 @@ async fn unreadable_server_function_calls_are_400_not_500() {
     let res = reqwest::get(app.url("/api/v1/users/a%00b")).await.unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
+
+/// The overload seen in the benchmark (a flood of signed-in searches held every pooled connection; other
+/// requests waited 10 s and got 500): a request that finds no connection is answered 503 with `Retry-After`
+/// after a short wait, pages as a page and the API as JSON, and health checks keep answering.
+#[tokio::test]
+async fn a_busy_pool_answers_503_with_retry_after_never_500() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let size = app.hearth.db().status().max_size;
+    let mut held = Vec::new();
+    for _ in 0..size {
+        held.push(domain::db::conn(app.hearth.db()).await.unwrap());
+    }
+    let res = admin.get(app.url("/api/v1/me")).send().await.unwrap();
+    assert!(res.headers().get("retry-after").is_some());
+    let (status, code, body) = error_code(res).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+        "{body}"
+    );
+    let page = admin
+        .get(app.url("/latest"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(page.headers().get("retry-after").is_some());
+    assert!(page.text().await.unwrap().contains("Temporarily unavailable"));
+    let anonymous = reqwest::get(app.url("/api/v1/categories")).await.unwrap();
+    assert_eq!(
+        anonymous.status(),
+        StatusCode::SERVICE_UNAVAILABLE,
+        "anonymous reads wait the same"
+    );
+    let health = reqwest::get(app.url("/healthz")).await.unwrap();
+    assert_eq!(health.status(), StatusCode::OK);
+    drop(held);
+    let me = admin.get(app.url("/api/v1/me")).send().await.unwrap();
+    assert_eq!(
+        me.status(),
+        StatusCode::OK,
+        "the member is still signed in afterwards"
+    );
+}
+
+/// Search (and the other expensive reads) run on a share of the pool: with that share taken, searches are
+/// answered 503 while every other page still gets its connection.
+#[tokio::test]
+async fn a_flood_of_searches_leaves_connections_for_the_rest() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let searched = admin
+        .get(app.url("/api/v1/search?q=brakes"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(searched.status(), StatusCode::OK);
+    let share = app.hearth.expensive().await.unwrap();
+    let mut more = Vec::new();
+    // The share of a 16-connection pool is 4: take the other three turns too.
+    for _ in 0..3 {
+        more.push(app.hearth.expensive().await.unwrap());
+    }
+    let res = admin
+        .get(app.url("/api/v1/search?q=brakes"))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.headers().get("retry-after").is_some());
+    let (status, code, _) = error_code(res).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
+    );
+    let page = admin
+        .get(app.url("/search?q=brakes"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        page.status(),
+        StatusCode::SERVICE_UNAVAILABLE,
+        "the search page says busy too"
+    );
+    let me = admin.get(app.url("/api/v1/me")).send().await.unwrap();
+    assert_eq!(me.status(), StatusCode::OK, "other requests are not starved");
+    let latest = admin.get(app.url("/latest")).send().await.unwrap();
+    assert_eq!(latest.status(), StatusCode::OK);
+    drop((share, more));
+    let searched = admin
+        .get(app.url("/api/v1/search?q=brakes"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(searched.status(), StatusCode::OK);
+}

@@ -11,6 +11,7 @@ pub mod notify;
 pub mod policy;
 pub mod profiles;
 pub mod qa;
+pub mod talking_point;
 
 use crate::model::AppError;
 use server_fn::ServerFn;

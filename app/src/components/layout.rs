@@ -45,6 +45,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                         <li><a href="/latest">"Latest"</a></li>
                         <li><a href="/questions">"Questions"</a></li>
                         <li><a href="/ideas">"Ideas"</a></li>
+                        <li><a href="/talking-point">"Talking Point"</a></li>
                         <li><a href="/club">"Club"</a></li>
                         <li><a href="/search">"Search"</a></li>
                     </ul>
@@ -55,6 +56,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                             <ul>
                                 {(v.has_role("moderator") || v.has_role("staff")).then(|| view! { <li><a href="/mod">"Moderation"</a></li> })}
                                 {v.has_role("staff").then(|| view! { <li><a href="/staff/inbox">"Inbox"</a></li> })}
+                                {v.has_role("staff").then(|| view! { <li><a href="/staff/mentions">"Mentions"</a></li> })}
                                 {v.has_role("admin").then(|| view! { <li><a href="/admin">"Admin"</a></li> })}
                                 <li><NotificationBell/></li>
                                 <li><a href="/settings" class="viewer-name">{v.name().to_owned()}</a></li>

@@ -11,6 +11,7 @@ pub mod not_found_page;
 pub mod policy_page;
 pub mod profile_page;
 pub mod qa;
+pub mod talking_point;
 
 /// A query parameter of the current page.
 pub fn query_param(name: &str) -> Option<String> {

@@ -16,8 +16,9 @@ pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations")
 pub type DbPool = deadpool::Pool<AsyncPgConnection>;
 pub type DbConn = deadpool::Object<AsyncPgConnection>;
 
-/// Opens a pool of `size` connections. Fails fast (one clear message) when the server does not answer.
-pub async fn connect(database_url: &str, size: usize) -> DomainResult<DbPool> {
+/// Opens a pool of `size` connections; a caller waits at most `wait` for one (then [`DomainError::Unavailable`]).
+/// Fails fast (one clear message) when the server does not answer.
+pub async fn connect(database_url: &str, size: usize, wait: Duration) -> DomainResult<DbPool> {
     // One real connection first, so that a wrong URL is reported now and not at the first request.
     let probe = tokio::time::timeout(Duration::from_secs(5), AsyncPgConnection::establish(database_url))
         .await
@@ -27,7 +28,7 @@ pub async fn connect(database_url: &str, size: usize) -> DomainResult<DbPool> {
     let manager = AsyncDieselConnectionManager::<AsyncPgConnection>::new(database_url);
     deadpool::Pool::builder(manager)
         .max_size(size)
-        .wait_timeout(Some(Duration::from_secs(10)))
+        .wait_timeout(Some(wait))
         .create_timeout(Some(Duration::from_secs(5)))
         .runtime(::deadpool::Runtime::Tokio1)
         .build()

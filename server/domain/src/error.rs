@@ -68,6 +68,10 @@ pub enum DomainError {
     /// Too many attempts; try again after this many seconds.
     #[error("rate limited, retry after {retry_after}s")]
     RateLimited { retry_after: u64 },
+    /// The server is too busy, or a dependency is down for a moment: try again after this many seconds
+    /// (503 with `Retry-After`). Nothing was changed.
+    #[error("temporarily unavailable, retry after {retry_after}s")]
+    Unavailable { retry_after: u64 },
     /// A dependency (PostgreSQL, Redis, SMTP) failed or a bug: logged with its cause, shown as a generic message.
     #[error("internal error: {0}")]
     Internal(String),
@@ -106,6 +110,7 @@ impl DomainError {
             DomainError::NotFound(_) => "not_found",
             DomainError::Conflict { .. } => "conflict",
             DomainError::RateLimited { .. } => "rate_limited",
+            DomainError::Unavailable { .. } => "unavailable",
             DomainError::Internal(_) => "internal",
         }
     }
@@ -130,6 +135,10 @@ impl DomainError {
                     human_wait(*retry_after)
                 )
             }
+            DomainError::Unavailable { retry_after } => format!(
+                "The community is very busy right now. Please try again in {}.",
+                human_wait(*retry_after)
+            ),
             DomainError::Internal(_) => "Something went wrong on our side. Please try again.".into(),
         }
     }
@@ -164,9 +173,34 @@ impl From<diesel::result::Error> for DomainError {
     }
 }
 
+impl DomainError {
+    /// How long the client should wait before trying again, for errors that say so.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            DomainError::RateLimited { retry_after } | DomainError::Unavailable { retry_after } => {
+                Some(*retry_after)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// No connection within the pool's wait (every connection busy) or none could be opened (PostgreSQL down or
+/// restarting): both pass, so the request is answered "try again" (503), never as a server fault.
 impl From<diesel_async::pooled_connection::deadpool::PoolError> for DomainError {
     fn from(err: diesel_async::pooled_connection::deadpool::PoolError) -> Self {
-        DomainError::Internal(format!("database pool: {err}"))
+        use diesel_async::pooled_connection::deadpool::PoolError;
+        match err {
+            PoolError::Timeout(_) => {
+                tracing::warn!("no database connection free within the pool's wait; answering busy");
+                DomainError::Unavailable { retry_after: 2 }
+            }
+            PoolError::Backend(e) => {
+                tracing::warn!(error = %e, "cannot open a database connection; answering unavailable");
+                DomainError::Unavailable { retry_after: 5 }
+            }
+            other => DomainError::Internal(format!("database pool: {other}")),
+        }
     }
 }
 
@@ -187,6 +221,8 @@ mod tests {
             "validation_failed"
         );
         assert_eq!(DomainError::RateLimited { retry_after: 3 }.code(), "rate_limited");
+        assert_eq!(DomainError::Unavailable { retry_after: 2 }.code(), "unavailable");
+        assert_eq!(DomainError::Unavailable { retry_after: 2 }.retry_after(), Some(2));
         assert_eq!(
             DomainError::conflict("email", "taken")
                 .fields()

@@ -21,12 +21,15 @@ pub mod mail;
 pub mod markdown;
 pub mod moderation;
 pub mod notifications;
+#[cfg(test)]
+mod overload_tests;
 pub mod policy;
 pub mod qa;
 pub mod ratelimit;
 pub mod reputation;
 pub mod schema;
 pub mod secrets;
+pub mod talking_point;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod text;
@@ -58,13 +61,50 @@ impl std::fmt::Debug for Settings {
 
 /// The handle every service takes: the PostgreSQL pool, Redis, settings and in-process caches.
 /// Cheap to clone.
+///
+/// Requests and background workers draw on separate pools ([`Hearth::background`]), and expensive reads
+/// (search, suggestions, exports) on a share of the request pool ([`Hearth::expensive`]), so that a flood of
+/// one kind of work cannot take every connection from the rest.
 #[derive(Clone)]
 pub struct Hearth {
     inner: Arc<Inner>,
+    /// Whether this handle draws on the background pool.
+    background: bool,
+}
+
+/// The PostgreSQL pools of an instance and how requests share them.
+#[derive(Clone)]
+pub struct Pools {
+    /// Serves requests. Its wait timeout (see [`db::connect`]) is how long a request waits for a connection
+    /// before it is answered "busy" (503).
+    pub requests: db::DbPool,
+    /// Serves the background workers (mail, digests, reputation, caches): they keep working while requests
+    /// hold every connection of the other pool.
+    pub background: db::DbPool,
+    /// How many expensive reads (search, similar-title suggestions, exports) may run at once.
+    pub expensive_limit: usize,
+    /// How long an expensive read waits for its turn before it is answered "busy".
+    pub expensive_wait: std::time::Duration,
+}
+
+impl Pools {
+    /// One pool for everything (tools and tests); expensive reads get a quarter of it.
+    pub fn single(pool: db::DbPool) -> Pools {
+        let size = pool.status().max_size;
+        Pools {
+            requests: pool.clone(),
+            background: pool,
+            expensive_limit: (size / 4).max(1),
+            expensive_wait: std::time::Duration::from_secs(1),
+        }
+    }
 }
 
 struct Inner {
     db: db::DbPool,
+    background_db: db::DbPool,
+    expensive: tokio::sync::Semaphore,
+    expensive_wait: std::time::Duration,
     kv: kv::Kv,
     settings: Settings,
     brand: brand::BrandCache,
@@ -74,13 +114,22 @@ struct Inner {
 }
 
 impl Hearth {
-    /// Builds the handle and loads the brand into its cache.
+    /// Builds the handle on one pool and loads the brand into its cache.
     pub async fn new(db: db::DbPool, kv: kv::Kv, settings: Settings) -> DomainResult<Self> {
-        let brand = brand::BrandCache::load(&db).await?;
-        let categories = forums::CategoryCache::load(&db).await?;
+        Hearth::with_pools(Pools::single(db), kv, settings).await
+    }
+
+    /// Builds the handle on separate request and background pools and loads the brand into its cache.
+    pub async fn with_pools(pools: Pools, kv: kv::Kv, settings: Settings) -> DomainResult<Self> {
+        let brand = brand::BrandCache::load(&pools.background).await?;
+        let categories = forums::CategoryCache::load(&pools.background).await?;
         Ok(Hearth {
+            background: false,
             inner: Arc::new(Inner {
-                db,
+                db: pools.requests,
+                background_db: pools.background,
+                expensive: tokio::sync::Semaphore::new(pools.expensive_limit.max(1)),
+                expensive_wait: pools.expensive_wait,
                 kv,
                 settings,
                 brand,
@@ -91,8 +140,35 @@ impl Hearth {
         })
     }
 
+    /// The pool this handle draws on: the request pool, or the background pool for [`Hearth::background`].
     pub fn db(&self) -> &db::DbPool {
-        &self.inner.db
+        if self.background {
+            &self.inner.background_db
+        } else {
+            &self.inner.db
+        }
+    }
+
+    /// The same services drawing on the background pool: what the workers use.
+    pub fn background(&self) -> Hearth {
+        Hearth {
+            inner: self.inner.clone(),
+            background: true,
+        }
+    }
+
+    /// A turn for an expensive read (search, suggestions, exports): at most a share of the request pool runs
+    /// them at once, so that a flood of them leaves connections for every other page. Waits briefly, then
+    /// answers [`DomainError::Unavailable`] (503 with `Retry-After`). Background work is never limited.
+    pub async fn expensive(&self) -> DomainResult<Option<tokio::sync::SemaphorePermit<'_>>> {
+        if self.background {
+            return Ok(None);
+        }
+        match tokio::time::timeout(self.inner.expensive_wait, self.inner.expensive.acquire()).await {
+            Ok(Ok(permit)) => Ok(Some(permit)),
+            Ok(Err(_closed)) => Err(DomainError::internal("the expensive-read limit was closed")),
+            Err(_elapsed) => Err(DomainError::Unavailable { retry_after: 2 }),
+        }
     }
 
     pub fn kv(&self) -> &kv::Kv {

@@ -13,7 +13,7 @@ const CHANNEL: &str = "live";
 /// Events kept for resuming (about the last few minutes of a busy community).
 pub const KEEP: u64 = 10_000;
 
-/// One event: `post` (a post became visible in `topic_id`) or `notification` (new notifications for the members
+/// One event: `post` (a post became visible in `topic_id`), `talking_point` (a new snapshot) or `notification` (new notifications for the members
 /// in `user_ids`: one event for all the members one change told, however many they are).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LiveEvent {
@@ -37,6 +37,18 @@ impl LiveEvent {
             user_ids: Vec::new(),
             post_id: Some(post_id),
             post_number: Some(post_number),
+        }
+    }
+
+    /// Talking Point has a new snapshot (pages fetch it).
+    pub fn talking_point() -> LiveEvent {
+        LiveEvent {
+            id: String::new(),
+            kind: "talking_point".into(),
+            topic_id: None,
+            user_ids: Vec::new(),
+            post_id: None,
+            post_number: None,
         }
     }
 

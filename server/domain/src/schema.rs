@@ -560,6 +560,83 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    mentions (id) {
+        id -> Int8,
+        source -> Text,
+        external_id -> Text,
+        url -> Text,
+        author_handle -> Text,
+        body -> Text,
+        posted_at -> Timestamptz,
+        sentiment -> Float4,
+        status -> Text,
+        held_reason -> Nullable<Text>,
+        created_by -> Nullable<Int8>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    talk_buckets (term, hour) {
+        term -> Text,
+        hour -> Timestamptz,
+        mentions -> Int4,
+        positive -> Int4,
+        negative -> Int4,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    talk_ignored_terms (term) {
+        term -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    talk_queue (id) {
+        id -> Int8,
+        source_type -> Text,
+        source_id -> Int8,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    talk_snapshot (id) {
+        id -> Int2,
+        payload -> Jsonb,
+        computed_at -> Timestamptz,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    talk_sources (source_type, source_id) {
+        source_type -> Text,
+        source_id -> Int8,
+        hour -> Timestamptz,
+        mood -> Int2,
+        terms -> Array<Nullable<Text>>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    talk_theme_settings (term) {
+        term -> Text,
+        pinned_note -> Nullable<Text>,
+        pinned_at -> Nullable<Timestamptz>,
+        hidden -> Bool,
+        updated_by -> Nullable<Int8>,
+        updated_at -> Timestamptz,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(answer_comments -> posts (post_id));
 diesel::joinable!(answer_comments -> users (author_id));
 diesel::joinable!(answer_votes -> posts (post_id));
@@ -605,6 +682,8 @@ diesel::joinable!(topic_reads -> topics (topic_id));
 diesel::joinable!(topic_reads -> users (user_id));
 diesel::joinable!(topic_watches -> topics (topic_id));
 diesel::joinable!(topic_watches -> users (user_id));
+diesel::joinable!(mentions -> users (created_by));
+diesel::joinable!(talk_theme_settings -> users (updated_by));
 diesel::joinable!(topics -> categories (category_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -636,6 +715,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     ideas,
     mail_outbox,
     member_reputation,
+    mentions,
     notifications,
     policy_versions,
     post_revisions,
@@ -646,6 +726,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     questions,
     reputation_dirty,
     site_settings,
+    talk_buckets,
+    talk_ignored_terms,
+    talk_queue,
+    talk_snapshot,
+    talk_sources,
+    talk_theme_settings,
     topic_reads,
     topic_watches,
     topics,

@@ -230,7 +230,7 @@ pub fn settings() -> Settings {
 /// A [`Hearth`] on a fresh database and Redis prefix, for domain tests.
 pub async fn hearth() -> (Hearth, TestDb) {
     let test_db = TestDb::new().await;
-    let pool = db::connect(&test_db.url, 8)
+    let pool = db::connect(&test_db.url, 8, std::time::Duration::from_secs(10))
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let kv = kv::Kv::connect(&redis_url(), &redis_prefix())

@@ -17,7 +17,7 @@ pub struct ErrorBody {
 pub struct ErrorDetail {
     /// Stable, machine-readable: validation_failed, unauthenticated, invalid_credentials, forbidden,
     /// email_not_verified, not_found, conflict, payload_too_large, unsupported_media_type, malformed_request,
-    /// rate_limited, internal.
+    /// rate_limited, unavailable (503: busy or a dependency is down; retry after `Retry-After`), internal.
     pub code: String,
     /// For people.
     pub message: String,
@@ -79,7 +79,9 @@ impl ResponseError for ApiError {
         }
         let (code, message, fields) = self.code_message_fields();
         let mut response = HttpResponse::build(self.status_code());
-        if let ApiError::Domain(DomainError::RateLimited { retry_after }) = self {
+        if let ApiError::Domain(err) = self
+            && let Some(retry_after) = err.retry_after()
+        {
             response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
         }
         response.json(ErrorBody {

@@ -14,6 +14,7 @@ pub mod openapi;
 pub mod policy;
 pub mod qa;
 pub mod stream;
+pub mod talking_point;
 pub mod users;
 
 use actix_web::dev::Payload;
@@ -193,6 +194,38 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             )
             .route("/unsubscribe", web::post().to(notifications::unsubscribe))
             .route("/stream", web::get().to(stream::stream))
+            .route("/talking-point", web::get().to(talking_point::get))
+            .route(
+                "/talking-point/ignored-terms",
+                web::get().to(talking_point::get_ignored),
+            )
+            .route(
+                "/talking-point/ignored-terms",
+                web::put().to(talking_point::put_ignored),
+            )
+            .route(
+                "/talking-point/themes/{key}/pin",
+                web::post().to(talking_point::pin),
+            )
+            .route(
+                "/talking-point/themes/{key}/pin",
+                web::delete().to(talking_point::unpin),
+            )
+            .route(
+                "/talking-point/themes/{key}/hide",
+                web::post().to(talking_point::hide),
+            )
+            .route(
+                "/talking-point/themes/{key}/hide",
+                web::delete().to(talking_point::unhide),
+            )
+            .route("/mentions", web::get().to(talking_point::list))
+            .route("/mentions", web::post().to(talking_point::ingest))
+            .route("/mentions/{id}/hide", web::post().to(talking_point::hide_mention))
+            .route(
+                "/mentions/{id}/publish",
+                web::post().to(talking_point::publish_mention),
+            )
             .route("/notifications", web::get().to(qa::notifications))
             .route("/notifications/read", web::post().to(qa::mark_read))
             .default_service(web::to(not_found)),

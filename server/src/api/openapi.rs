@@ -5,7 +5,8 @@ use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 
 use super::{
-    accounts, brand, club, error, forums, ideas, moderation, notifications, policy, qa, stream, users,
+    accounts, brand, club, error, forums, ideas, moderation, notifications, policy, qa, stream,
+    talking_point, users,
 };
 
 #[derive(OpenApi)]
@@ -41,6 +42,9 @@ use super::{
         moderation::get_rules, moderation::put_rules, moderation::accept_policy, moderation::inbox_list,
         moderation::inbox_act,
         notifications::get_preferences, notifications::put_preferences, notifications::unsubscribe, stream::stream,
+        talking_point::get, talking_point::ingest, talking_point::list, talking_point::hide_mention,
+        talking_point::publish_mention, talking_point::pin, talking_point::unpin, talking_point::hide,
+        talking_point::unhide, talking_point::get_ignored, talking_point::put_ignored,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail)),
     modifiers(&Security),
@@ -56,6 +60,7 @@ use super::{
         (name = "moderation", description = "Flags, the moderation queue, appeals, sanctions, rules, the audit log"),
         (name = "listening", description = "The staff inbox: unanswered questions and detractor posts"),
         (name = "notifications", description = "The member's in-app notifications"),
+        (name = "talking_point", description = "What customers talk about now; mentions from outside the community"),
     )
 )]
 pub struct ApiDoc;

@@ -1,5 +1,5 @@
 //! `GET /api/v1/stream`: server-sent events. A signed-in member gets `notification` events (their bell); a page
-//! that names a topic gets `post` events for it. Reconnecting with `Last-Event-ID` first replays what the Redis
+//! that names a topic gets `post` events for it; `?talking_point=true` adds `talking_point` events (a new snapshot). Reconnecting with `Last-Event-ID` first replays what the Redis
 //! stream still holds after that id, then continues live — no gaps, no repeats.
 
 use actix_web::http::header::{self, ContentEncoding};
@@ -26,6 +26,8 @@ pub const KEEPALIVE: Duration = Duration::from_secs(15);
 pub struct StreamQuery {
     /// Also send `post` events of this topic (it must be visible to the caller).
     pub topic: Option<i64>,
+    /// Also send `talking_point` events (Talking Point has a new snapshot); open to everyone.
+    pub talking_point: Option<bool>,
     /// For clients that cannot set the `Last-Event-ID` header.
     pub last_event_id: Option<String>,
 }
@@ -54,6 +56,7 @@ struct Subscription {
     /// The last event id handled (sent or skipped), to drop what the backlog already covered.
     last: (u64, u64),
     topic: Option<i64>,
+    talking_point: bool,
     user: Option<i64>,
     ping: tokio::time::Interval,
     hello: bool,
@@ -64,6 +67,7 @@ impl Subscription {
         match e.kind.as_str() {
             "post" => self.topic.is_some() && e.topic_id == self.topic,
             "notification" => self.user.is_some_and(|u| e.is_for(u)),
+            "talking_point" => self.talking_point,
             _ => false,
         }
     }
@@ -104,7 +108,7 @@ impl Subscription {
 
 /// Server-sent events for the caller (notifications) and, with `?topic=`, that topic's new posts.
 #[utoipa::path(get, path = "/api/v1/stream", tag = "notifications", params(StreamQuery),
-    responses((status = 200, description = "text/event-stream: `post` and `notification` events with ids"),
+    responses((status = 200, description = "text/event-stream: `post`, `notification` and `talking_point` events with ids"),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn stream(
     req: HttpRequest,
@@ -113,9 +117,10 @@ pub async fn stream(
     query: web::Query<StreamQuery>,
 ) -> ApiResult<HttpResponse> {
     let actor = caller.0.actor.as_ref();
+    let talking_point = query.talking_point.unwrap_or(false);
     if let Some(topic) = query.topic {
         forums::check_topic_visible(&hearth, &Viewer::of(actor), TopicId(topic)).await?;
-    } else if actor.is_none() {
+    } else if actor.is_none() && !talking_point {
         return Err(DomainError::Unauthenticated.into());
     }
     // Subscribe before reading the backlog, so that nothing falls between the two.
@@ -140,6 +145,7 @@ pub async fn stream(
         rx,
         last,
         topic: query.topic,
+        talking_point,
         user: actor.map(|a| a.id.0),
         ping,
         hello: true,

@@ -1,29 +1,34 @@
-use actix_web::body::MessageBody;
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header;
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage, web};
 use app::ssr::RequestCtx;
-use domain::Hearth;
 use domain::accounts::{self, ClientMeta, api_tokens, sessions};
+use domain::{DomainError, Hearth};
 
+use crate::api::ApiError;
 use crate::config::Config;
 
 /// Resolves who is asking (session cookie or bearer token) and from where, once per request, into a
 /// [`RequestCtx`] in the request's extensions; both the REST API and the Leptos pages read it there.
 /// Static assets skip it.
+///
+/// When the session or token cannot be resolved because PostgreSQL or Redis is busy or down, the request is
+/// answered 503 with `Retry-After` (a page or JSON): treating the member as logged out would show them a
+/// wrong page and make every form fail oddly.
 pub async fn context(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    if req.path().starts_with("/pkg/") {
-        return next.call(req).await;
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
+    if req.path().starts_with("/pkg/") || matches!(req.path(), "/healthz" | "/readyz" | "/metrics") {
+        return next.call(req).await.map(|r| r.map_into_left_body());
     }
     let (Some(hearth), Some(config)) = (
         req.app_data::<web::Data<Hearth>>().cloned(),
         req.app_data::<web::Data<Config>>().cloned(),
     ) else {
-        return next.call(req).await;
+        return next.call(req).await.map(|r| r.map_into_left_body());
     };
     let ip = if config.trust_proxy {
         req.headers()
@@ -61,9 +66,10 @@ pub async fn context(
     let actor = match actor {
         Ok(actor) => actor.map(|a| a.with_ip(&ip)),
         Err(err) => {
-            // Redis or PostgreSQL is down: serve the request anonymously rather than failing every page.
-            tracing::error!(error = %err, "could not resolve the session");
-            None
+            tracing::warn!(error = %err, "could not resolve the session; answering unavailable");
+            let retry_after = err.retry_after().unwrap_or(5);
+            let response = super::refuse(&req, ApiError::Domain(DomainError::Unavailable { retry_after }));
+            return Ok(req.into_response(response).map_into_right_body());
         }
     };
     req.extensions_mut().insert(RequestCtx {
@@ -71,5 +77,5 @@ pub async fn context(
         client: ClientMeta { ip, user_agent },
         secure_cookies: config.https(),
     });
-    next.call(req).await
+    next.call(req).await.map(|r| r.map_into_left_body())
 }

@@ -1,5 +1,5 @@
 //! Middleware, outermost first: `observe` (request id, structured log, metrics) → `security_headers` →
-//! `page_cache` (anonymous pages) → `body_limit` → `origin_check` (CSRF) → `server_fn_errors` → `context` (who is asking, from where).
+//! `page_cache` (anonymous pages) → `admission` (the in-flight bound) → `body_limit` → `origin_check` (CSRF) → `server_fn_errors` → `context` (who is asking, from where).
 
 mod context;
 mod observe;
@@ -68,6 +68,47 @@ pub async fn security_headers(
     Ok(res)
 }
 
+/// The bound on requests one instance works on at once (`HEARTH_MAX_INFLIGHT`).
+pub struct Admission(tokio::sync::Semaphore);
+
+impl Admission {
+    pub fn new(limit: usize) -> Admission {
+        Admission(tokio::sync::Semaphore::new(limit.max(1)))
+    }
+}
+
+/// Sheds load: past the in-flight bound a request is answered at once with 503 and `Retry-After` instead of
+/// queueing behind the others until everything times out. Static assets, health checks and open event
+/// streams (long-lived by design, capped on their own) are not counted; anonymous pages served from the page
+/// cache never reach this (the cache sits outside it).
+pub async fn admission(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<actix_web::body::EitherBody<impl MessageBody>>, Error> {
+    let path = req.path();
+    let exempt = path.starts_with("/pkg/")
+        || matches!(
+            path,
+            "/healthz" | "/readyz" | "/metrics" | "/api/v1/stream" | "/favicon.svg"
+        );
+    let admission = req.app_data::<web::Data<Admission>>().cloned();
+    let _permit = match (&admission, exempt) {
+        (Some(admission), false) => match admission.0.try_acquire() {
+            Ok(permit) => Some(permit),
+            Err(_) => {
+                tracing::warn!(path = %req.path(), "too many requests in flight; answering busy");
+                let response = refuse(
+                    &req,
+                    ApiError::Domain(domain::DomainError::Unavailable { retry_after: 1 }),
+                );
+                return Ok(req.into_response(response).map_into_right_body());
+            }
+        },
+        _ => None,
+    };
+    next.call(req).await.map(|r| r.map_into_left_body())
+}
+
 /// Refuses bodies announced larger than [`BODY_LIMIT`] before reading them (413).
 pub async fn body_limit(
     req: ServiceRequest,
@@ -119,6 +160,13 @@ pub async fn server_fn_errors(
         .map_into_right_body())
 }
 
+fn public_message(err: &ApiError) -> String {
+    match err {
+        ApiError::Domain(domain) => domain.public_message(),
+        other => other.to_string(),
+    }
+}
+
 /// A JSON or HTML refusal, depending on what the client asked for.
 pub(crate) fn refuse(req: &ServiceRequest, err: ApiError) -> HttpResponse {
     let wants_html = !req.path().starts_with("/api/v1")
@@ -129,10 +177,21 @@ pub(crate) fn refuse(req: &ServiceRequest, err: ApiError) -> HttpResponse {
             .is_some_and(|v| v.contains("text/html"));
     if wants_html {
         let status = actix_web::ResponseError::status_code(&err);
-        HttpResponse::build(status).content_type("text/html; charset=utf-8").body(format!(
-            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Request refused</title></head>\
-             <body><main><h1>Request refused</h1><p>{}</p><p><a href=\"/\">Home</a></p></main></body></html>",
-            domain::mail::templates::escape_html(&err.to_string())
+        let mut response = HttpResponse::build(status);
+        if let ApiError::Domain(domain) = &err
+            && let Some(retry_after) = domain.retry_after()
+        {
+            response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
+        }
+        let title = if status == actix_web::http::StatusCode::SERVICE_UNAVAILABLE {
+            "Temporarily unavailable"
+        } else {
+            "Request refused"
+        };
+        response.content_type("text/html; charset=utf-8").body(format!(
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title></head>\
+             <body><main><h1>{title}</h1><p>{}</p><p><a href=\"/\">Home</a></p></main></body></html>",
+            domain::mail::templates::escape_html(&public_message(&err))
         ))
     } else {
         actix_web::ResponseError::error_response(&err)

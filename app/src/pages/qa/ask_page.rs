@@ -97,6 +97,9 @@ pub fn AskPage() -> impl IntoView {
         return crate::pages::login_required("/questions/ask");
     }
     let error = use_query_map().with_untracked(url_error::<Ask>);
+    // "Add your voice" on Talking Point opens this page with the theme filled in (`?title=…&product=slug`).
+    let prefill_title = crate::pages::query_param("title").filter(|t| t.chars().count() <= 140);
+    let prefill_product = crate::pages::query_param("product");
     let catalogue = Resource::new_blocking(|| (), |_| products());
     view! {
         <PageTitle text="Ask a question"/>
@@ -105,14 +108,21 @@ pub fn AskPage() -> impl IntoView {
             <p class="muted">"Owners of the products you choose are invited to answer."</p>
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || {
-                    let error = error.clone();
+                    let (error, prefill_title, prefill_product) =
+                        (error.clone(), prefill_title.clone(), prefill_product.clone());
                     Suspend::new(async move {
                     let catalogue = match catalogue.await {
                         Ok(c) => c,
                         Err(e) => return data_error(e),
                     };
                     let value = |name: &str| error.as_ref().and_then(|e| e.value(name)).unwrap_or_default();
-                    let chosen: Vec<i64> = value("products").split(',').filter_map(|v| v.parse().ok()).collect();
+                    let mut chosen: Vec<i64> = value("products").split(',').filter_map(|v| v.parse().ok()).collect();
+                    if error.is_none()
+                        && let Some(slug) = &prefill_product
+                    {
+                        chosen.extend(catalogue.products.iter().filter(|p| &p.slug == slug).map(|p| p.id));
+                    }
+                    let title = error.as_ref().and_then(|e| e.value("title")).or(prefill_title).unwrap_or_default();
                     let products_error = error.as_ref().and_then(|e| e.field("products"));
                     view! {
                         <form method="post" action=Ask::url() class="form">
@@ -120,7 +130,7 @@ pub fn AskPage() -> impl IntoView {
                             <TitleWithSuggestions name="question[title]".to_owned()
                                 label="Anybody experience with …?".to_owned()
                                 hint="Your question in one line, 8 to 140 characters.".to_owned()
-                                initial=value("title") error=error.as_ref().and_then(|e| e.field("title"))/>
+                                initial=title error=error.as_ref().and_then(|e| e.field("title"))/>
                             <Composer name="question[body]".to_owned() label="Details".to_owned() initial=value("body")
                                 error=error.as_ref().and_then(|e| e.field("body"))
                                 hint=Some("What you want to know, what you tried, which version you have.".to_owned())/>

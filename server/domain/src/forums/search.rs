@@ -82,6 +82,9 @@ pub async fn search(hearth: &Hearth, viewer: &Viewer, query: &SearchQuery) -> Do
             next: None,
         });
     }
+    // Search is the most expensive read: it runs on a share of the pool, so that a flood of it leaves
+    // connections for every other page (503 "busy" past a short wait).
+    let _turn = hearth.expensive().await?;
     let mut conn = db::conn(hearth.db()).await?;
     let mut visible = visible_ids(hearth, viewer);
     if let Some(slug) = query.category.as_deref().map(str::trim).filter(|s| !s.is_empty()) {

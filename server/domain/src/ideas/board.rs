@@ -303,6 +303,7 @@ pub async fn list_ideas(
 /// [`EXPORT_LIMIT`], in the board's order, with the latest public note.
 pub async fn export_csv(hearth: &Hearth, actor: &Actor, query: &BoardQuery) -> DomainResult<String> {
     require_product_team(actor, "export ideas")?;
+    let _turn = hearth.expensive().await?;
     let mut query = query.clone();
     query.after = None;
     let list = load(

@@ -511,6 +511,8 @@ pub async fn similar(
     }
     let limit = limit.clamp(1, 20);
     let visible = crate::forums::visible_ids(hearth, viewer);
+    // Asked on every keystroke of a title: on the expensive-read share of the pool, like search.
+    let _turn = hearth.expensive().await?;
     let mut conn = db::conn(hearth.db()).await?;
     #[derive(QueryableByName)]
     struct Lexemes {

@@ -1,0 +1,18 @@
+DROP TRIGGER mentions_talk_update ON mentions;
+DROP TRIGGER mentions_talk_insert ON mentions;
+DROP FUNCTION talk_enqueue_mention();
+DROP TRIGGER categories_talk_update ON categories;
+DROP FUNCTION talk_enqueue_category();
+DROP TRIGGER topics_talk_update ON topics;
+DROP FUNCTION talk_enqueue_topic();
+DROP TRIGGER posts_talk_delete ON posts;
+DROP TRIGGER posts_talk_update ON posts;
+DROP TRIGGER posts_talk_insert ON posts;
+DROP FUNCTION talk_enqueue_post();
+DROP TABLE talk_snapshot;
+DROP TABLE talk_ignored_terms;
+DROP TABLE talk_theme_settings;
+DROP TABLE talk_buckets;
+DROP TABLE talk_sources;
+DROP TABLE talk_queue;
+DROP TABLE mentions;
