@@ -219,8 +219,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 "/talking-point/themes/{key}/hide",
                 web::delete().to(talking_point::unhide),
             )
-            .route("/mentions", web::get().to(talking_point::list))
-            .route("/mentions", web::post().to(talking_point::ingest))
+            .service(
+                // A batch of up to 500 mentions needs more than the usual JSON limit (the whole body stays
+                // within the server's 1 MiB).
+                web::resource("/mentions")
+                    .app_data(
+                        web::JsonConfig::default()
+                            .limit(crate::middleware::BODY_LIMIT as usize)
+                            .error_handler(error::json_error),
+                    )
+                    .route(web::get().to(talking_point::list))
+                    .route(web::post().to(talking_point::ingest)),
+            )
             .route("/mentions/{id}/hide", web::post().to(talking_point::hide_mention))
             .route(
                 "/mentions/{id}/publish",

@@ -316,7 +316,7 @@ pub struct MentionBatchResponse {
 
 /// Stores mentions from outside the community (staff, or a staff member's token). 201 when anything new was
 /// stored, 200 when all were stored before (unchanged). One bad item stores nothing; its errors are named
-/// `items[N].field`.
+/// `items[N].field`. The body may be up to 1 MiB.
 #[utoipa::path(post, path = "/api/v1/mentions", tag = "talking_point", request_body = MentionsRequest,
     responses(
         (status = 201, description = "A new mention (one sent) or a batch with something new", body = MentionResponse),
