@@ -1,6 +1,7 @@
 //! `hearth seed-scale`: fills an empty forum with a community of realistic size — members with a skewed
 //! activity (a few very active, most rarely posting), categories, topics with heavy-tailed reply counts (one
-//! of them very long), three years of dates and generated text — through PostgreSQL `COPY`. Secondary indexes
+//! of them very long), three years of dates and generated text (a Zipf-distributed vocabulary of several thousand
+//! words with products, two-word phrases and a few recent bursts) — through PostgreSQL `COPY`. Secondary indexes
 //! of posts and topics are dropped during the load and rebuilt after (much faster than maintaining them row by
 //! row); their definitions are read from the database, so the migrations stay their only source.
 
@@ -206,11 +207,139 @@ const NAMES: &[&str] = &[
     "Yuki", "Ola",
 ];
 
+/// Syllables of the generated part of the vocabulary (a real community's long tail of rare words: model names,
+/// places, misspellings, jargon). Two or three of them make a word.
+const SYLLABLES: &[&str] = &[
+    "ka", "lo", "mi", "ter", "van", "sel", "dor", "ri", "po", "nex", "tal", "bri", "su", "fen", "gar", "lu",
+    "mon", "pra", "zel", "qui", "ost", "ber", "cal", "dri", "ep", "fo", "gil", "hu", "jas", "kor", "lim",
+    "nor",
+];
+/// Two-word phrases people use about bikes, weighted by rank like the words.
+const PHRASES: &[&str] = &[
+    "brake pads",
+    "battery range",
+    "firmware update",
+    "rear rack",
+    "tyre pressure",
+    "chain wear",
+    "motor noise",
+    "display error",
+    "charger light",
+    "app connection",
+    "assist mode",
+    "torque sensor",
+    "speed sensor",
+    "front light",
+    "kick stand",
+    "bottom bracket",
+    "disc brakes",
+    "gear shifting",
+    "spoke tension",
+    "cable routing",
+    "battery lock",
+    "frame size",
+    "winter riding",
+    "rain cover",
+    "child seat",
+    "phone mount",
+    "service interval",
+    "warranty claim",
+    "dealer visit",
+    "test ride",
+];
+/// Recent bursts: (phrase, days back it started, share of the posts since then that mention it).
+const BURSTS: &[(&str, i64, f64)] = &[
+    ("firmware 2.1 update", 2, 0.12),
+    ("charger recall notice", 1, 0.06),
+    ("winter tyres", 4, 0.05),
+];
+
 struct Gen {
     rng: StdRng,
+    /// Words by rank, most common first; `cumulative` holds their Zipf weights summed up to each rank.
+    vocabulary: Vec<String>,
+    cumulative: Vec<f64>,
+    phrase_cumulative: Vec<f64>,
+    now: DateTime<Utc>,
+}
+
+/// Cumulative Zipf weights 1/rank^exponent.
+fn zipf(n: usize, exponent: f64) -> Vec<f64> {
+    let mut sum = 0.0;
+    (1..=n)
+        .map(|r| {
+            sum += 1.0 / (r as f64).powf(exponent);
+            sum
+        })
+        .collect()
 }
 
 impl Gen {
+    /// A generator with a vocabulary of several thousand words: English function words and the community's own
+    /// words at the top, a long tail of generated rare words, drawn by a Zipf law (exponent 1.07, as measured on
+    /// real corpora), so that a query word appears in a realistic share of posts.
+    fn new(seed: u64, now: DateTime<Utc>) -> Gen {
+        let function = [
+            "the", "i", "a", "my", "it", "and", "is", "to", "with", "on", "of", "in", "for", "this", "that",
+            "was", "but", "have", "after", "you", "when", "so", "at", "had", "not", "are", "just", "we",
+            "can", "be", "it's", "also", "still", "about", "they", "there", "one", "do", "did", "really",
+            "some",
+        ];
+        let mut vocabulary: Vec<String> = Vec::new();
+        // Function words take most of the top ranks, the community's words interleave from rank 5 on.
+        let mut content = WORDS.iter().filter(|w| !function.contains(w));
+        for (i, f) in function.iter().enumerate() {
+            vocabulary.push((*f).to_owned());
+            if i >= 4
+                && let Some(w) = content.next()
+            {
+                vocabulary.push((*w).to_owned());
+            }
+        }
+        vocabulary.extend(content.map(|w| (*w).to_owned()));
+        for a in SYLLABLES {
+            for b in SYLLABLES {
+                vocabulary.push(format!("{a}{b}"));
+                for c in ["n", "s", "ra", "do"] {
+                    vocabulary.push(format!("{a}{b}{c}"));
+                }
+            }
+        }
+        let cumulative = zipf(vocabulary.len(), 1.07);
+        Gen {
+            rng: StdRng::seed_from_u64(seed),
+            cumulative,
+            vocabulary,
+            phrase_cumulative: zipf(PHRASES.len(), 1.0),
+            now,
+        }
+    }
+
+    fn ranked<'a>(&mut self, cumulative: &[f64], items: &'a [String]) -> &'a str {
+        let total = cumulative.last().copied().unwrap_or(1.0);
+        let x = self.rng.random::<f64>() * total;
+        let i = cumulative.partition_point(|c| *c < x).min(items.len() - 1);
+        &items[i]
+    }
+
+    fn word(&mut self) -> String {
+        let cumulative = std::mem::take(&mut self.cumulative);
+        let vocabulary = std::mem::take(&mut self.vocabulary);
+        let w = self.ranked(&cumulative, &vocabulary).to_owned();
+        self.cumulative = cumulative;
+        self.vocabulary = vocabulary;
+        w
+    }
+
+    fn phrase(&mut self) -> &'static str {
+        let total = self.phrase_cumulative.last().copied().unwrap_or(1.0);
+        let x = self.rng.random::<f64>() * total;
+        PHRASES[self
+            .phrase_cumulative
+            .partition_point(|c| *c < x)
+            .min(PHRASES.len() - 1)]
+    }
+
     fn pick<'a>(&mut self, list: &[&'a str]) -> &'a str {
         list[self.rng.random_range(0..list.len())]
     }
@@ -219,7 +348,12 @@ impl Gen {
         let n = self.rng.random_range(6..18);
         let mut s = String::with_capacity(n * 7);
         for i in 0..n {
-            let w = self.pick(WORDS);
+            let w = match self.rng.random_range(0..40) {
+                0 | 1 => self.phrase().to_owned(),
+                2 => self.pick(PRODUCTS).to_owned(),
+                _ => self.word(),
+            };
+            let w = w.as_str();
             if i == 0 {
                 let mut c = w.chars();
                 if let Some(f) = c.next() {
@@ -239,14 +373,29 @@ impl Gen {
         s
     }
 
-    /// Paragraphs of sentences (Markdown source), and the same as HTML.
-    fn body(&mut self) -> (String, String) {
+    /// Paragraphs of sentences (Markdown source), and the same as HTML, for a post written at `at`: posts of the
+    /// last days carry the recent bursts (a share of them names each burst's phrase).
+    fn body(&mut self, at: DateTime<Utc>) -> (String, String) {
         let paragraphs = self.rng.random_range(1..4);
         let mut md = String::new();
         let mut html = String::new();
+        let mut burst: Option<&str> = None;
+        for (phrase, days, share) in BURSTS {
+            if self.now - at < Duration::days(*days) && self.rng.random::<f64>() < *share {
+                burst = Some(phrase);
+            }
+        }
         for p in 0..paragraphs {
             let sentences = self.rng.random_range(1..4);
-            let text: Vec<String> = (0..sentences).map(|_| self.sentence()).collect();
+            let mut text: Vec<String> = (0..sentences).map(|_| self.sentence()).collect();
+            if p == 0
+                && let Some(phrase) = burst
+            {
+                text.insert(
+                    0,
+                    format!("Since the {phrase} my {} is acting up.", self.pick(PARTS)),
+                );
+            }
             let text = text.join(" ");
             if p > 0 {
                 md.push_str("\n\n");
@@ -404,9 +553,7 @@ pub async fn seed_scale(
         );
     }
     let started = Instant::now();
-    let mut g = Gen {
-        rng: StdRng::seed_from_u64(2026),
-    };
+    let mut g = Gen::new(2026, Utc::now());
     client
         .batch_execute("SET maintenance_work_mem = '256MB'; SET synchronous_commit = off")
         .await
@@ -625,7 +772,7 @@ pub async fn seed_scale(
                 _ => user_base + 1 + g.author(options.members),
             };
             let at = (shape.created + Duration::seconds(shape.step * (number - 1))).min(now);
-            let (md, html) = g.body();
+            let (md, html) = g.body(at);
             post_buf.extend_from_slice(format!("{post_id}\t{topic_id}\t{number}\t{poster}\t").as_bytes());
             esc(&mut post_buf, &md);
             post_buf.push(b'\t');
@@ -786,7 +933,7 @@ async fn seed_questions(client: &Client, g: &mut Gen, plan: QuestionPlan) -> Res
                 plan.user_base + 1 + g.author(plan.members)
             };
             let at = (asked + Duration::seconds(step * (number - 1))).min(plan.now);
-            let (md, html) = g.body();
+            let (md, html) = g.body(at);
             pbuf.extend_from_slice(format!("{post_id}\t{id}\t{number}\t{poster}\t").as_bytes());
             esc(&mut pbuf, &md);
             pbuf.push(b'\t');
@@ -898,9 +1045,7 @@ pub async fn seed_ideas(database_url: &str, count: i64, votes: i64) -> Result<St
         return Ok("ideas already seeded".into());
     }
     let started = Instant::now();
-    let mut g = Gen {
-        rng: StdRng::seed_from_u64(2027),
-    };
+    let mut g = Gen::new(2027, Utc::now());
     client
         .batch_execute(
             "SET maintenance_work_mem = '256MB'; SET synchronous_commit = off;
@@ -948,7 +1093,7 @@ pub async fn seed_ideas(database_url: &str, count: i64, votes: i64) -> Result<St
             .as_bytes(),
         );
         tbuf.extend_from_slice(&line);
-        let (md, html) = g.body();
+        let (md, html) = g.body(created);
         pbuf.extend_from_slice(format!("{}\t{id}\t1\t{author}\t", post_base + 1 + i).as_bytes());
         esc(&mut pbuf, &md);
         pbuf.push(b'\t');
@@ -1045,4 +1190,42 @@ pub async fn seed_ideas(database_url: &str, count: i64, votes: i64) -> Result<St
         "seeded {count} ideas and {cast} idea votes in {:.0} s",
         started.elapsed().as_secs_f64()
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_vocabulary_is_large_and_zipf_shaped() {
+        let mut g = Gen::new(1, Utc::now());
+        assert!(g.vocabulary.len() >= 4000, "{}", g.vocabulary.len());
+        let mut counts = std::collections::HashMap::<String, usize>::new();
+        for _ in 0..20_000 {
+            *counts.entry(g.word()).or_default() += 1;
+        }
+        assert!(counts["the"] > counts["battery"], "function words lead");
+        assert!(
+            counts.len() > 2000,
+            "a long tail: {} distinct words",
+            counts.len()
+        );
+        // A typical content word is in far fewer than 40 % of posts (the old 60-word vocabulary's figure).
+        let share = counts.get("saddle").copied().unwrap_or(0) as f64 / 20_000.0;
+        assert!(share < 0.01, "{share}");
+    }
+
+    #[test]
+    fn recent_posts_carry_the_bursts_and_old_ones_do_not() {
+        let now = Utc::now();
+        let mut g = Gen::new(2, now);
+        let recent = (0..400)
+            .filter(|_| g.body(now - Duration::hours(3)).0.contains("firmware 2.1 update"))
+            .count();
+        let old = (0..400)
+            .filter(|_| g.body(now - Duration::days(30)).0.contains("firmware 2.1 update"))
+            .count();
+        assert!(recent > 20, "{recent}");
+        assert_eq!(old, 0);
+    }
 }
