@@ -121,6 +121,17 @@ run "search (10 rotating queries), anonymous" 64 "$base/search?q=battery" "" "$s
 run "search, signed in (never cached)" 64 "$base/search?q=battery" "Cookie: $cookie" "$search_lua"
 run "API: GET /api/v1/topics/$typical" 64 "$base/api/v1/topics/$typical"
 
+echo "== overload: 64 connections flooding signed-in search while 8 others read (budget: the readers get 200s fast;"
+echo "   the flood is shed with fast 503 + Retry-After, never 500 or a 10 s wait)"
+wrk -t1 -c64 -d24s -H "Cookie: $cookie" -s "$search_lua" "$base/search?q=battery" > target/bench-flood.txt 2>&1 & flood=$!
+sleep 1
+run "  meanwhile: GET /api/v1/me (session)" 8 "$base/api/v1/me" "Cookie: $cookie"
+run "  meanwhile: topic page, signed in" 8 "$base/t/$typical" "Cookie: $cookie"
+wait "$flood" || true
+printf '   the flood itself: %s req/s, p50 %s, p99 %s, non-2xx (503) %s\n' \
+  "$(awk '/Requests\/sec/ {print $2}' target/bench-flood.txt)" "$(awk '$1=="50%" {print $2}' target/bench-flood.txt)" \
+  "$(awk '$1=="99%" {print $2}' target/bench-flood.txt)" "$(awk '/Non-2xx/ {print $5}' target/bench-flood.txt)"
+
 echo "== Q&A, 64 connections ($questions_total questions; budgets: similar p50 <= 30 ms, question page p50 <= 10 ms)"
 similar_lua=target/bench-similar.lua
 cat > "$similar_lua" <<'LUA'
