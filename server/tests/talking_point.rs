@@ -88,6 +88,35 @@ async fn the_mentions_api_stores_once_refuses_clearly_and_feeds_talking_point() 
     assert_eq!(again["id"], first["id"]);
     assert_eq!(again["text"], first["text"]);
 
+    // A clearly negative mention reaches the staff inbox, linked to where it was said.
+    let mut angry = mention(
+        "angry",
+        "Worst support ever, nobody answers about my broken charger.",
+        3,
+    );
+    angry["sentiment"] = json!(-0.9);
+    assert_eq!(
+        post(angry, Some(&token)).await.unwrap().status(),
+        StatusCode::CREATED
+    );
+    let inbox: Value = http
+        .get(app.url("/api/v1/staff/inbox?kind=detractor"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let item = inbox["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["source"] == "trustpilot")
+        .unwrap_or_else(|| panic!("{inbox}"));
+    assert_eq!(item["url"], "https://reviews.example/r/angry");
+    assert!(item["excerpt"].as_str().unwrap().contains("broken charger"));
+
     // Bad input: field errors, nothing stored.
     let bad = json!({"source": "Bad Source!", "external_id": "", "url": "ftp://x", "author_handle": "x",
         "text": "hello", "posted_at": "yesterday"});

@@ -362,12 +362,7 @@ pub async fn staff_inbox(kind: String, after: String) -> Result<InboxView, AppEr
             .map(|i| InboxEntry {
                 waiting: duration_words(i.waiting_secs(now)),
                 since_iso: i.waiting_since.to_rfc3339(),
-                url: format!(
-                    "/t/{}?page={}#post-{}",
-                    i.topic_id,
-                    domain::forums::views::page_of(i.post_number),
-                    i.post_number
-                ),
+                url: i.url(),
                 id: i.id,
                 kind: i.kind,
                 topic_title: i.topic_title,

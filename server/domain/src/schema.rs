@@ -530,8 +530,8 @@ diesel::table! {
     inbox_items (id) {
         id -> Int8,
         kind -> Text,
-        topic_id -> Int8,
-        post_id -> Int8,
+        topic_id -> Nullable<Int8>,
+        post_id -> Nullable<Int8>,
         waiting_since -> Timestamptz,
         assigned_to -> Nullable<Int8>,
         assigned_at -> Nullable<Timestamptz>,
@@ -540,6 +540,7 @@ diesel::table! {
         handled_at -> Nullable<Timestamptz>,
         handled_by -> Nullable<Int8>,
         created_at -> Timestamptz,
+        mention_id -> Nullable<Int8>,
     }
 }
 
@@ -643,6 +644,7 @@ diesel::joinable!(answer_votes -> posts (post_id));
 diesel::joinable!(answer_votes -> users (user_id));
 diesel::joinable!(answerer_stats -> users (user_id));
 diesel::joinable!(flags -> posts (post_id));
+diesel::joinable!(inbox_items -> mentions (mention_id));
 diesel::joinable!(inbox_items -> topics (topic_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(audit_log -> users (actor_id));

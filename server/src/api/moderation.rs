@@ -525,7 +525,9 @@ pub struct InboxQuery {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct InboxItemResponse {
     pub id: i64,
-    /// unanswered (a question nobody answered) or detractor (a clearly negative post without a staff reply)
+    /// unanswered (a question nobody answered) or detractor (a clearly negative post without a staff reply, or a
+    /// clearly negative mention from outside the community: then `source` is set, `url` is where it was said and
+    /// `topic_id` / `post_id` are 0)
     pub kind: String,
     pub topic_id: i64,
     pub topic_title: String,
@@ -538,6 +540,8 @@ pub struct InboxItemResponse {
     pub waiting_since: DateTime<Utc>,
     pub waiting_seconds: i64,
     pub assigned_to: Option<String>,
+    /// For mentions: where it was said (twitter, trustpilot, support, …).
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -587,7 +591,7 @@ pub async fn inbox_list(
             .into_iter()
             .map(|i| InboxItemResponse {
                 waiting_seconds: i.waiting_secs(now),
-                url: format!("/t/{}?post={}", i.topic_id, i.post_id),
+                url: i.url(),
                 id: i.id,
                 kind: i.kind,
                 topic_id: i.topic_id,
@@ -598,6 +602,7 @@ pub async fn inbox_list(
                 sentiment: i.sentiment,
                 waiting_since: i.waiting_since,
                 assigned_to: i.assigned_to,
+                source: i.source,
             })
             .collect(),
         next: page.next.map(|(at, id)| format!("{}~{id}", at.to_rfc3339())),

@@ -47,6 +47,32 @@ pub(crate) async fn note_detractor_in(
     Ok(())
 }
 
+/// Published mentions that read clearly negative enter the inbox as detractors (inside the mention's
+/// transaction). Staff answer them where they were said and mark them handled.
+pub(crate) async fn note_detractor_mentions_in(
+    conn: &mut AsyncPgConnection,
+    ids: &[i64],
+) -> DomainResult<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let rules = super::rules::load_in(conn).await?;
+    if !rules.inbox.enabled {
+        return Ok(());
+    }
+    diesel::sql_query(
+        "INSERT INTO inbox_items (kind, mention_id, waiting_since)
+         SELECT 'detractor', m.id, m.posted_at FROM mentions m
+          WHERE m.id = ANY($1) AND m.status = 'published' AND m.sentiment <= $2
+         ON CONFLICT (mention_id) DO NOTHING",
+    )
+    .bind::<diesel::sql_types::Array<BigInt>, _>(ids)
+    .bind::<diesel::sql_types::Float8, _>(rules.inbox.detractor_below)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// A staff member replied in the topic: every item of it not yet answered has its first response now.
 pub(crate) async fn first_response_in(
     conn: &mut AsyncPgConnection,
@@ -114,6 +140,11 @@ pub struct InboxItem {
     pub waiting_since: DateTime<Utc>,
     #[diesel(sql_type = Nullable<Text>)]
     pub assigned_to: Option<String>,
+    /// For a mention from outside the community: where it was said and its address.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub source: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub mention_url: Option<String>,
     #[diesel(sql_type = Nullable<diesel::sql_types::Timestamptz>)]
     pub first_response_at: Option<DateTime<Utc>>,
     #[diesel(sql_type = Nullable<diesel::sql_types::Timestamptz>)]
@@ -121,6 +152,19 @@ pub struct InboxItem {
 }
 
 impl InboxItem {
+    /// Where to answer it: the post on its topic's page, or the mention where it was said.
+    pub fn url(&self) -> String {
+        match &self.mention_url {
+            Some(url) => url.clone(),
+            None => format!(
+                "/t/{}?page={}#post-{}",
+                self.topic_id,
+                crate::forums::views::page_of(self.post_number),
+                self.post_number
+            ),
+        }
+    }
+
     /// Seconds waited so far (or until the first staff response).
     pub fn waiting_secs(&self, now: DateTime<Utc>) -> i64 {
         (self.first_response_at.unwrap_or(now) - self.waiting_since)
@@ -140,16 +184,21 @@ pub struct InboxPage {
 }
 
 const INBOX_SQL: &str = "
-SELECT i.id, i.kind, t.id AS topic_id, t.title AS topic_title, t.kind AS topic_kind, p.id AS post_id,
-       p.post_number, left(p.body_md, 280) AS excerpt, u.username AS author, p.sentiment, i.waiting_since,
-       au.username AS assigned_to, i.first_response_at, i.handled_at
+SELECT i.id, i.kind, COALESCE(t.id, 0) AS topic_id, COALESCE(t.title, 'Said on ' || m.source) AS topic_title,
+       COALESCE(t.kind, 'mention') AS topic_kind, COALESCE(p.id, 0) AS post_id, COALESCE(p.post_number, 0) AS post_number,
+       left(COALESCE(p.body_md, m.body), 280) AS excerpt, COALESCE(u.username, m.author_handle) AS author,
+       COALESCE(p.sentiment, m.sentiment) AS sentiment, i.waiting_since,
+       au.username AS assigned_to, i.first_response_at, i.handled_at, m.source, m.url AS mention_url
   FROM inbox_items i
-  JOIN topics t ON t.id = i.topic_id AND t.status = 'published'
-  JOIN posts p ON p.id = i.post_id AND p.status = 'published'
-  JOIN users u ON u.id = p.author_id
+  LEFT JOIN topics t ON t.id = i.topic_id
+  LEFT JOIN posts p ON p.id = i.post_id
+  LEFT JOIN users u ON u.id = p.author_id
+  LEFT JOIN mentions m ON m.id = i.mention_id
   LEFT JOIN users au ON au.id = i.assigned_to
   LEFT JOIN questions q ON q.topic_id = i.topic_id
  WHERE i.handled_at IS NULL AND i.first_response_at IS NULL
+   AND CASE WHEN i.mention_id IS NULL THEN t.status = 'published' AND p.status = 'published'
+            ELSE m.status = 'published' END
    AND (i.kind = 'detractor' OR q.answer_count = 0)
    AND ($1::text IS NULL OR i.kind = $1)
    AND (i.waiting_since, i.id) > ($2, $3)

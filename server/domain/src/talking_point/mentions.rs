@@ -1,7 +1,8 @@
 //! Mentions: commentary about the brand from outside the community (a social listening tool, review sites,
 //! the support desk), ingested through the API. Plain text (markup removed), scored for sentiment when the
 //! sender gave none, screened by the moderation rules that fit outside text (blocked and watched words, link
-//! promotion), idempotent by `(source, external_id)`, and counted into Talking Point once published.
+//! promotion), idempotent by `(source, external_id)`, and counted into Talking Point once published. Clearly
+//! negative published mentions enter the staff inbox as detractors.
 
 use chrono::{DateTime, Utc};
 use diesel::QueryableByName;
@@ -282,6 +283,8 @@ pub async fn ingest(
             .load(conn)
             .await?;
             let created = inserted.len();
+            let new_ids: Vec<i64> = inserted.iter().map(|m| m.id).collect();
+            crate::moderation::inbox::note_detractor_mentions_in(conn, &new_ids).await?;
             // Every item as stored now, in the order sent (repeats included).
             let stored: Vec<Mention> = diesel::sql_query(format!(
                 "SELECT {COLUMNS} FROM mentions m JOIN unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(s, e, o)
@@ -407,6 +410,9 @@ pub async fn set_status(hearth: &Hearth, actor: &Actor, id: i64, publish: bool) 
         .bind::<Text, _>(status)
         .get_result(conn)
         .await?;
+        if publish {
+            crate::moderation::inbox::note_detractor_mentions_in(conn, &[id]).await?;
+        }
         audit::record(
             conn,
             NewAuditEntry {

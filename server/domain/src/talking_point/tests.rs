@@ -368,3 +368,54 @@ async fn the_rebuild_counts_what_the_queue_counted() {
     );
     assert_eq!(counted, (20, 20));
 }
+
+#[tokio::test]
+async fn negative_mentions_reach_the_staff_inbox_as_detractors() {
+    let w = world().await;
+    let mut angry = mention(
+        "n1",
+        "Worst service ever, the charger died and nobody answers. Terrible.",
+        0,
+        2,
+    );
+    angry.sentiment = Some(-0.8);
+    let mut happy = mention("n2", "Lovely ride today", 0, 1);
+    happy.sentiment = Some(0.7);
+    let stored = ingest(&w.hearth, &w.staff, &[angry.clone(), happy], true)
+        .await
+        .unwrap();
+    let inbox = crate::moderation::inbox::list(&w.hearth, &w.staff, Some("detractor"), None, 30)
+        .await
+        .unwrap();
+    assert_eq!(inbox.items.len(), 1, "{:?}", inbox.items);
+    let item = &inbox.items[0];
+    assert_eq!(item.source.as_deref(), Some("twitter"));
+    assert_eq!(
+        item.url(),
+        "https://social.example/status/n1",
+        "staff answer where it was said"
+    );
+    assert!(item.excerpt.contains("charger died"));
+    // Repeating the mention adds nothing; hiding it takes it out of the inbox.
+    ingest(&w.hearth, &w.staff, &[angry], false).await.unwrap();
+    let again = crate::moderation::inbox::list(&w.hearth, &w.staff, None, None, 30)
+        .await
+        .unwrap();
+    assert_eq!(again.waiting, 1);
+    super::mentions::set_status(&w.hearth, &w.staff, stored.items[0].id, false)
+        .await
+        .unwrap();
+    let after = crate::moderation::inbox::list(&w.hearth, &w.staff, None, None, 30)
+        .await
+        .unwrap();
+    assert!(after.items.is_empty());
+    // Handling works as for posts.
+    crate::moderation::inbox::act(
+        &w.hearth,
+        &w.staff,
+        item.id,
+        crate::moderation::inbox::InboxAction::Handle,
+    )
+    .await
+    .unwrap();
+}
