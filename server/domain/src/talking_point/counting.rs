@@ -166,14 +166,22 @@ impl Deltas {
             .bind::<Array<diesel::sql_types::Integer>, _>(&neg)
             .execute(conn)
             .await?;
-            diesel::sql_query(
-                "DELETE FROM talk_buckets WHERE (term, hour) IN (SELECT * FROM unnest($1::text[], $2::timestamptz[]))
-                   AND mentions <= 0",
-            )
-            .bind::<Array<Text>, _>(&term)
-            .bind::<Array<Timestamptz>, _>(&hour)
-            .execute(conn)
-            .await?;
+            // Only a bucket that lost mentions can have become empty.
+            let (shrunk_term, shrunk_hour): (Vec<String>, Vec<DateTime<Utc>>) = chunk
+                .iter()
+                .filter(|(_, (a, _, _))| *a < 0)
+                .map(|((t, h), _)| (t.clone(), *h))
+                .unzip();
+            if !shrunk_term.is_empty() {
+                diesel::sql_query(
+                    "DELETE FROM talk_buckets
+                      WHERE (term, hour) IN (SELECT * FROM unnest($1::text[], $2::timestamptz[])) AND mentions <= 0",
+                )
+                .bind::<Array<Text>, _>(&shrunk_term)
+                .bind::<Array<Timestamptz>, _>(&shrunk_hour)
+                .execute(conn)
+                .await?;
+            }
         }
         Ok(())
     }
@@ -347,37 +355,68 @@ pub async fn rebuild(hearth: &Hearth, mut progress: impl FnMut(i64, i64)) -> Dom
     diesel::sql_query("TRUNCATE talk_buckets, talk_sources, talk_queue")
         .execute(&mut conn)
         .await?;
-    let mut done = 0i64;
-    for (kind, table) in [("post", "posts"), ("mention", "mentions")] {
-        let mut after = 0i64;
-        loop {
-            #[derive(QueryableByName)]
-            struct Id {
-                #[diesel(sql_type = BigInt)]
-                id: i64,
-            }
-            let ids: Vec<Id> = diesel::sql_query(format!(
-                "SELECT id FROM {table} WHERE id > $1 ORDER BY id LIMIT 5000"
-            ))
-            .bind::<BigInt, _>(after)
-            .load(&mut conn)
-            .await?;
-            let Some(last) = ids.last().map(|i| i.id) else {
-                break;
-            };
-            let ids: Vec<i64> = ids.iter().map(|i| i.id).collect();
-            conn.transaction::<(), DomainError, _>(async |conn| {
-                if kind == "post" {
-                    recount(conn, &ids, &[]).await
-                } else {
-                    recount(conn, &[], &ids).await
-                }
-            })
-            .await?;
-            done += ids.len() as i64;
-            after = last;
-            progress(done, total.n);
-        }
+    // Secondary indexes are rebuilt once at the end (much faster than maintaining a GIN index row by row); their
+    // definitions are read from the database, so the migration stays their only source.
+    #[derive(QueryableByName)]
+    struct IndexDef {
+        #[diesel(sql_type = Text)]
+        name: String,
+        #[diesel(sql_type = Text)]
+        def: String,
     }
-    Ok(done)
+    let indexes: Vec<IndexDef> = diesel::sql_query(
+        "SELECT indexname AS name, indexdef AS def FROM pg_indexes
+          WHERE tablename IN ('talk_sources', 'talk_buckets') AND indexname NOT LIKE '%_pkey'",
+    )
+    .load(&mut conn)
+    .await?;
+    for index in &indexes {
+        diesel::sql_query(format!(
+            "DROP INDEX IF EXISTS \"{}\"",
+            index.name.replace('"', "")
+        ))
+        .execute(&mut conn)
+        .await?;
+    }
+    let counted: DomainResult<i64> = async {
+        let mut done = 0i64;
+        for (kind, table) in [("post", "posts"), ("mention", "mentions")] {
+            let mut after = 0i64;
+            loop {
+                #[derive(QueryableByName)]
+                struct Id {
+                    #[diesel(sql_type = BigInt)]
+                    id: i64,
+                }
+                let ids: Vec<Id> = diesel::sql_query(format!(
+                    "SELECT id FROM {table} WHERE id > $1 ORDER BY id LIMIT 5000"
+                ))
+                .bind::<BigInt, _>(after)
+                .load(&mut conn)
+                .await?;
+                let Some(last) = ids.last().map(|i| i.id) else {
+                    break;
+                };
+                let ids: Vec<i64> = ids.iter().map(|i| i.id).collect();
+                conn.transaction::<(), DomainError, _>(async |conn| {
+                    if kind == "post" {
+                        recount(conn, &ids, &[]).await
+                    } else {
+                        recount(conn, &[], &ids).await
+                    }
+                })
+                .await?;
+                done += ids.len() as i64;
+                after = last;
+                progress(done, total.n);
+            }
+        }
+        Ok(done)
+    }
+    .await;
+    // The indexes come back even when counting failed half-way.
+    for index in &indexes {
+        diesel::sql_query(index.def.clone()).execute(&mut conn).await?;
+    }
+    counted
 }
