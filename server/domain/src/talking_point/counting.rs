@@ -17,6 +17,16 @@ use std::collections::{BTreeMap, HashMap};
 use super::terms::{self, ProductName};
 use crate::{DomainError, DomainResult, Hearth, db};
 
+/// How long buckets are kept: the ranking reads four weeks of baseline and the last day, the sparkline a week.
+/// Older content neither counts nor is counted: its buckets are pruned ([`prune`]), and a change to it (an old post
+/// hidden) changes nothing here.
+pub const KEEP_DAYS: i64 = 35;
+
+/// The oldest hour that still counts.
+pub fn cutoff() -> DateTime<Utc> {
+    hour_of(Utc::now() - chrono::Duration::days(KEEP_DAYS))
+}
+
 /// Sources handled per transaction.
 pub const BATCH: i64 = 500;
 const DRAIN_LOCK: i64 = 727_301;
@@ -103,8 +113,8 @@ pub(crate) async fn product_names(conn: &mut AsyncPgConnection) -> DomainResult<
     Ok(rows.iter().map(|p| ProductName::new(&p.slug, &p.name)).collect())
 }
 
-fn contribution(current: &Current, products: &[ProductName]) -> Option<Contribution> {
-    if !current.counts {
+fn contribution(current: &Current, products: &[ProductName], cutoff: DateTime<Utc>) -> Option<Contribution> {
+    if !current.counts || current.at < cutoff {
         return None;
     }
     let text = crate::markdown::excerpt(&current.text, usize::MAX);
@@ -140,9 +150,14 @@ impl Deltas {
         }
     }
 
-    /// Applies the changes in one statement; empty buckets are removed.
-    pub(crate) async fn apply(self, conn: &mut AsyncPgConnection) -> DomainResult<()> {
-        let changed: Vec<_> = self.0.into_iter().filter(|(_, d)| *d != (0, 0, 0)).collect();
+    /// Applies the changes in one statement; empty buckets are removed; hours before `cutoff` (pruned) are
+    /// left alone.
+    pub(crate) async fn apply(self, conn: &mut AsyncPgConnection, cutoff: DateTime<Utc>) -> DomainResult<()> {
+        let changed: Vec<_> = self
+            .0
+            .into_iter()
+            .filter(|((_, hour), d)| *d != (0, 0, 0) && *hour >= cutoff)
+            .collect();
         for chunk in changed.chunks(5000) {
             let (mut term, mut hour, mut n, mut pos, mut neg) = (vec![], vec![], vec![], vec![], vec![]);
             for ((t, h), (a, b, c)) in chunk {
@@ -245,6 +260,7 @@ pub(crate) async fn recount(
     mentions: &[i64],
 ) -> DomainResult<()> {
     let products = product_names(conn).await?;
+    let cutoff = cutoff();
     let mut now: HashMap<(&'static str, i64), Contribution> = HashMap::new();
     for (kind, ids, sql) in [("post", posts, POSTS_SQL), ("mention", mentions, MENTIONS_SQL)] {
         if ids.is_empty() {
@@ -255,7 +271,7 @@ pub(crate) async fn recount(
             .load(conn)
             .await?;
         for row in &rows {
-            if let Some(c) = contribution(row, &products) {
+            if let Some(c) = contribution(row, &products, cutoff) {
                 now.insert((kind, row.id), c);
             }
         }
@@ -306,7 +322,7 @@ pub(crate) async fn recount(
         moods.push(c.mood);
         term_lists.push(serde_json::to_value(&c.terms).map_err(DomainError::internal)?);
     }
-    deltas.apply(conn).await?;
+    deltas.apply(conn, cutoff).await?;
     if !gone.is_empty() {
         let (kinds, ids): (Vec<String>, Vec<i64>) = gone.into_iter().unzip();
         diesel::sql_query(
@@ -339,8 +355,23 @@ pub(crate) async fn recount(
     Ok(())
 }
 
-/// Recomputes every bucket from the posts and mentions (`hearth talking-point rebuild`): empties the counts
-/// and the queue, then counts everything in batches, calling `progress(done, total)` after each.
+/// Removes buckets and counted sources older than [`KEEP_DAYS`] (the worker calls it with each ranking).
+pub async fn prune(hearth: &Hearth) -> DomainResult<usize> {
+    let mut conn = db::conn(hearth.db()).await?;
+    let cutoff = cutoff();
+    let buckets = diesel::sql_query("DELETE FROM talk_buckets WHERE hour < $1")
+        .bind::<Timestamptz, _>(cutoff)
+        .execute(&mut conn)
+        .await?;
+    let sources = diesel::sql_query("DELETE FROM talk_sources WHERE hour < $1")
+        .bind::<Timestamptz, _>(cutoff)
+        .execute(&mut conn)
+        .await?;
+    Ok(buckets + sources)
+}
+
+/// Recomputes every bucket from the posts and mentions of the last [`KEEP_DAYS`] (`hearth talking-point
+/// rebuild`): empties the counts and the queue, then counts in batches, calling `progress(done, total)` after each.
 pub async fn rebuild(hearth: &Hearth, mut progress: impl FnMut(i64, i64)) -> DomainResult<i64> {
     let mut conn = db::conn(hearth.db()).await?;
     #[derive(QueryableByName)]
@@ -348,10 +379,13 @@ pub async fn rebuild(hearth: &Hearth, mut progress: impl FnMut(i64, i64)) -> Dom
         #[diesel(sql_type = BigInt)]
         n: i64,
     }
-    let total: Total =
-        diesel::sql_query("SELECT (SELECT count(*) FROM posts) + (SELECT count(*) FROM mentions) AS n")
-            .get_result(&mut conn)
-            .await?;
+    let since = cutoff();
+    let total: Total = diesel::sql_query(
+        "SELECT (SELECT count(*) FROM posts WHERE created_at >= $1) + (SELECT count(*) FROM mentions WHERE posted_at >= $1) AS n",
+    )
+    .bind::<Timestamptz, _>(since)
+    .get_result(&mut conn)
+    .await?;
     diesel::sql_query("TRUNCATE talk_buckets, talk_sources, talk_queue")
         .execute(&mut conn)
         .await?;
@@ -380,7 +414,10 @@ pub async fn rebuild(hearth: &Hearth, mut progress: impl FnMut(i64, i64)) -> Dom
     }
     let counted: DomainResult<i64> = async {
         let mut done = 0i64;
-        for (kind, table) in [("post", "posts"), ("mention", "mentions")] {
+        for (kind, table, at) in [
+            ("post", "posts", "created_at"),
+            ("mention", "mentions", "posted_at"),
+        ] {
             let mut after = 0i64;
             loop {
                 #[derive(QueryableByName)]
@@ -389,9 +426,10 @@ pub async fn rebuild(hearth: &Hearth, mut progress: impl FnMut(i64, i64)) -> Dom
                     id: i64,
                 }
                 let ids: Vec<Id> = diesel::sql_query(format!(
-                    "SELECT id FROM {table} WHERE id > $1 ORDER BY id LIMIT 5000"
+                    "SELECT id FROM {table} WHERE id > $1 AND {at} >= $2 ORDER BY id LIMIT 5000"
                 ))
                 .bind::<BigInt, _>(after)
+                .bind::<Timestamptz, _>(since)
                 .load(&mut conn)
                 .await?;
                 let Some(last) = ids.last().map(|i| i.id) else {

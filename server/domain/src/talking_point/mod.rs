@@ -55,6 +55,7 @@ pub async fn tick(hearth: &Hearth, pending: &mut bool) -> DomainResult<bool> {
         return Ok(false);
     }
     *pending = false;
+    counting::prune(hearth).await?;
     ranking::refresh(hearth, Utc::now()).await?;
     announce(hearth).await;
     Ok(true)

@@ -419,3 +419,33 @@ async fn negative_mentions_reach_the_staff_inbox_as_detractors() {
     .await
     .unwrap();
 }
+
+#[tokio::test]
+async fn content_older_than_the_kept_weeks_neither_counts_nor_stays() {
+    let w = world().await;
+    ingest(
+        &w.hearth,
+        &w.staff,
+        &[
+            mention("old", "Kickstand rattle on gravel", counting::KEEP_DAYS + 5, 0),
+            mention("new", "Kickstand rattle again", 0, 1),
+        ],
+        true,
+    )
+    .await
+    .unwrap();
+    drain_all(&w.hearth).await;
+    assert_eq!(
+        bucket_total(&w.hearth, "kickstand rattle").await,
+        1,
+        "only the recent one"
+    );
+    let mut conn = db::conn(w.hearth.db()).await.unwrap();
+    diesel::sql_query("INSERT INTO talk_buckets (term, hour, mentions) VALUES ('kickstand rattle', now() - interval '60 days', 4)")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(bucket_total(&w.hearth, "kickstand rattle").await, 5);
+    counting::prune(&w.hearth).await.unwrap();
+    assert_eq!(bucket_total(&w.hearth, "kickstand rattle").await, 1);
+}
