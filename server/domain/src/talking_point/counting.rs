@@ -371,26 +371,16 @@ pub async fn prune(hearth: &Hearth) -> DomainResult<usize> {
 }
 
 /// Recomputes every bucket from the posts and mentions of the last [`KEEP_DAYS`] (`hearth talking-point
-/// rebuild`): empties the counts and the queue, then counts in batches, calling `progress(done, total)` after each.
-pub async fn rebuild(hearth: &Hearth, mut progress: impl FnMut(i64, i64)) -> DomainResult<i64> {
-    let mut conn = db::conn(hearth.db()).await?;
+/// rebuild`), all or nothing in one transaction: empties the counts and the queue, counts in batches (calling
+/// `progress(done, total)` after each), and rebuilds the secondary indexes once at the end — much faster than
+/// maintaining the GIN index row by row. Their definitions are read from the database, so the migration stays
+/// their only source; a failure rolls the dropped indexes back with everything else.
+pub async fn rebuild(hearth: &Hearth, mut progress: impl FnMut(i64, i64) + Send) -> DomainResult<i64> {
     #[derive(QueryableByName)]
     struct Total {
         #[diesel(sql_type = BigInt)]
         n: i64,
     }
-    let since = cutoff();
-    let total: Total = diesel::sql_query(
-        "SELECT (SELECT count(*) FROM posts WHERE created_at >= $1) + (SELECT count(*) FROM mentions WHERE posted_at >= $1) AS n",
-    )
-    .bind::<Timestamptz, _>(since)
-    .get_result(&mut conn)
-    .await?;
-    diesel::sql_query("TRUNCATE talk_buckets, talk_sources, talk_queue")
-        .execute(&mut conn)
-        .await?;
-    // Secondary indexes are rebuilt once at the end (much faster than maintaining a GIN index row by row); their
-    // definitions are read from the database, so the migration stays their only source.
     #[derive(QueryableByName)]
     struct IndexDef {
         #[diesel(sql_type = Text)]
@@ -398,21 +388,35 @@ pub async fn rebuild(hearth: &Hearth, mut progress: impl FnMut(i64, i64)) -> Dom
         #[diesel(sql_type = Text)]
         def: String,
     }
-    let indexes: Vec<IndexDef> = diesel::sql_query(
-        "SELECT indexname AS name, indexdef AS def FROM pg_indexes
-          WHERE tablename IN ('talk_sources', 'talk_buckets') AND indexname NOT LIKE '%_pkey'",
-    )
-    .load(&mut conn)
-    .await?;
-    for index in &indexes {
-        diesel::sql_query(format!(
-            "DROP INDEX IF EXISTS \"{}\"",
-            index.name.replace('"', "")
-        ))
-        .execute(&mut conn)
-        .await?;
+    #[derive(QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = BigInt)]
+        id: i64,
     }
-    let counted: DomainResult<i64> = async {
+    let mut conn = db::conn(hearth.db()).await?;
+    let since = cutoff();
+    conn.transaction::<i64, DomainError, _>(async |conn| {
+        let total: Total = diesel::sql_query(
+            "SELECT (SELECT count(*) FROM posts WHERE created_at >= $1)
+                  + (SELECT count(*) FROM mentions WHERE posted_at >= $1) AS n",
+        )
+        .bind::<Timestamptz, _>(since)
+        .get_result(conn)
+        .await?;
+        diesel::sql_query("TRUNCATE talk_buckets, talk_sources, talk_queue")
+            .execute(conn)
+            .await?;
+        let indexes: Vec<IndexDef> = diesel::sql_query(
+            "SELECT indexname AS name, indexdef AS def FROM pg_indexes
+              WHERE tablename IN ('talk_sources', 'talk_buckets') AND indexname NOT LIKE '%_pkey'",
+        )
+        .load(conn)
+        .await?;
+        for index in &indexes {
+            diesel::sql_query(format!("DROP INDEX \"{}\"", index.name.replace('"', "")))
+                .execute(conn)
+                .await?;
+        }
         let mut done = 0i64;
         for (kind, table, at) in [
             ("post", "posts", "created_at"),
@@ -420,41 +424,31 @@ pub async fn rebuild(hearth: &Hearth, mut progress: impl FnMut(i64, i64)) -> Dom
         ] {
             let mut after = 0i64;
             loop {
-                #[derive(QueryableByName)]
-                struct Id {
-                    #[diesel(sql_type = BigInt)]
-                    id: i64,
-                }
                 let ids: Vec<Id> = diesel::sql_query(format!(
                     "SELECT id FROM {table} WHERE id > $1 AND {at} >= $2 ORDER BY id LIMIT 5000"
                 ))
                 .bind::<BigInt, _>(after)
                 .bind::<Timestamptz, _>(since)
-                .load(&mut conn)
+                .load(conn)
                 .await?;
                 let Some(last) = ids.last().map(|i| i.id) else {
                     break;
                 };
                 let ids: Vec<i64> = ids.iter().map(|i| i.id).collect();
-                conn.transaction::<(), DomainError, _>(async |conn| {
-                    if kind == "post" {
-                        recount(conn, &ids, &[]).await
-                    } else {
-                        recount(conn, &[], &ids).await
-                    }
-                })
-                .await?;
+                if kind == "post" {
+                    recount(conn, &ids, &[]).await?;
+                } else {
+                    recount(conn, &[], &ids).await?;
+                }
                 done += ids.len() as i64;
                 after = last;
                 progress(done, total.n);
             }
         }
+        for index in &indexes {
+            diesel::sql_query(index.def.clone()).execute(conn).await?;
+        }
         Ok(done)
-    }
-    .await;
-    // The indexes come back even when counting failed half-way.
-    for index in &indexes {
-        diesel::sql_query(index.def.clone()).execute(&mut conn).await?;
-    }
-    counted
+    })
+    .await
 }
