@@ -123,7 +123,7 @@ run "API: GET /api/v1/topics/$typical" 64 "$base/api/v1/topics/$typical"
 
 echo "== overload: 64 connections flooding signed-in search while 8 others read (budget: the readers get 200s fast;"
 echo "   the flood is shed with fast 503 + Retry-After, never 500 or a 10 s wait)"
-wrk -t1 -c64 -d24s -H "Cookie: $cookie" -s "$search_lua" "$base/search?q=battery" > target/bench-flood.txt 2>&1 & flood=$!
+wrk -t1 -c64 -d24s --latency -H "Cookie: $cookie" -s "$search_lua" "$base/search?q=battery" > target/bench-flood.txt 2>&1 & flood=$!
 sleep 1
 run "  meanwhile: GET /api/v1/me (session)" 8 "$base/api/v1/me" "Cookie: $cookie"
 run "  meanwhile: topic page, signed in" 8 "$base/t/$typical" "Cookie: $cookie"

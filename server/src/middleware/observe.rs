@@ -50,7 +50,10 @@ pub async fn observe(
             }
             if !path.starts_with("/pkg/") {
                 let ms = elapsed.as_secs_f64() * 1000.0;
-                if status >= 500 {
+                if status == 503 {
+                    // Shed load or a dependency down for a moment: counted in the metrics, not a fault of ours.
+                    tracing::warn!(status, ms, "request answered busy");
+                } else if status >= 500 {
                     tracing::error!(status, ms, "request failed");
                 } else {
                     tracing::info!(status, ms, "request");

@@ -211,7 +211,7 @@ struct Candidate {
 }
 
 /// Chooses the rising themes: not ignored (nor any word of a phrase), not hidden, most surprising first; a word
-/// is left out when a chosen phrase holds it and carries at least half its mentions.
+/// is left out when a rising phrase holds it and carries at least half its mentions.
 fn choose(
     stats: Vec<TermStats>,
     ignored: &HashSet<String>,
@@ -262,18 +262,23 @@ fn choose(
             rest.push(c);
         }
     }
+    // Rising phrases, to tell whether a word is just part of one (whatever their order by surprise).
+    let phrases: Vec<(String, i64)> = rest
+        .iter()
+        .filter(|c| c.stats.term.split(' ').count() == 2)
+        .map(|c| (c.stats.term.clone(), c.stats.day))
+        .collect();
     let mut shown = 0;
     for c in rest {
         if shown >= THEMES {
             break;
         }
-        let term = &c.stats.term;
-        let covered = !term.contains(' ')
-            && chosen.iter().any(|p| {
-                p.stats.term.split(' ').count() == 2
-                    && p.stats.term.split(' ').any(|w| w == term)
-                    && p.stats.day * 2 >= c.stats.day
-            });
+        let words: Vec<&str> = c.stats.term.split(' ').collect();
+        // A word inside a rising phrase that carries at least half its mentions is left to the phrase.
+        let covered = words.len() == 1
+            && phrases
+                .iter()
+                .any(|(p, day)| p.split(' ').any(|w| w == words[0]) && day * 2 >= c.stats.day);
         if covered {
             continue;
         }
@@ -281,6 +286,71 @@ fn choose(
         shown += 1;
     }
     chosen
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stat(term: &str, day: i64, baseline: f64) -> TermStats {
+        TermStats {
+            term: term.into(),
+            day,
+            last_hour: 0,
+            pos: 0,
+            neg: 0,
+            baseline,
+        }
+    }
+
+    #[test]
+    fn words_are_left_to_their_phrases() {
+        let none = HashSet::new();
+        let chosen = choose(
+            vec![
+                stat("charger", 42, 0.0),
+                stat("charger recall", 40, 0.0),
+                stat("recall notice", 38, 0.0),
+                stat("recall", 41, 0.0),
+                stat("winter tyres", 20, 0.0),
+                stat("saddle", 9, 8.0),
+                stat("gravel", 2, 0.0),
+            ],
+            &none,
+            &none,
+            &none,
+        );
+        let keys: Vec<&str> = chosen.iter().map(|c| c.stats.term.as_str()).collect();
+        assert_eq!(
+            keys,
+            vec!["charger recall", "recall notice", "winter tyres"],
+            "steady and rare terms are not rising either"
+        );
+    }
+
+    #[test]
+    fn ignored_hidden_and_pinned() {
+        let ignored = HashSet::from(["lumen".to_owned()]);
+        let hidden = HashSet::from(["winter tyres".to_owned()]);
+        let pinned = HashSet::from(["quiet term".to_owned()]);
+        let chosen = choose(
+            vec![
+                stat("lumen app", 30, 0.0),
+                stat("winter tyres", 20, 0.0),
+                stat("quiet term", 1, 5.0),
+                stat("chain wear", 10, 0.0),
+            ],
+            &ignored,
+            &hidden,
+            &pinned,
+        );
+        let keys: Vec<&str> = chosen.iter().map(|c| c.stats.term.as_str()).collect();
+        assert_eq!(
+            keys,
+            vec!["quiet term", "chain wear"],
+            "pinned first even when quiet"
+        );
+    }
 }
 
 /// Recomputes the snapshot at `now` and stores it. Returns it.
