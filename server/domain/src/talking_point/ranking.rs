@@ -288,71 +288,6 @@ fn choose(
     chosen
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn stat(term: &str, day: i64, baseline: f64) -> TermStats {
-        TermStats {
-            term: term.into(),
-            day,
-            last_hour: 0,
-            pos: 0,
-            neg: 0,
-            baseline,
-        }
-    }
-
-    #[test]
-    fn words_are_left_to_their_phrases() {
-        let none = HashSet::new();
-        let chosen = choose(
-            vec![
-                stat("charger", 42, 0.0),
-                stat("charger recall", 40, 0.0),
-                stat("recall notice", 38, 0.0),
-                stat("recall", 41, 0.0),
-                stat("winter tyres", 20, 0.0),
-                stat("saddle", 9, 8.0),
-                stat("gravel", 2, 0.0),
-            ],
-            &none,
-            &none,
-            &none,
-        );
-        let keys: Vec<&str> = chosen.iter().map(|c| c.stats.term.as_str()).collect();
-        assert_eq!(
-            keys,
-            vec!["charger recall", "recall notice", "winter tyres"],
-            "steady and rare terms are not rising either"
-        );
-    }
-
-    #[test]
-    fn ignored_hidden_and_pinned() {
-        let ignored = HashSet::from(["lumen".to_owned()]);
-        let hidden = HashSet::from(["winter tyres".to_owned()]);
-        let pinned = HashSet::from(["quiet term".to_owned()]);
-        let chosen = choose(
-            vec![
-                stat("lumen app", 30, 0.0),
-                stat("winter tyres", 20, 0.0),
-                stat("quiet term", 1, 5.0),
-                stat("chain wear", 10, 0.0),
-            ],
-            &ignored,
-            &hidden,
-            &pinned,
-        );
-        let keys: Vec<&str> = chosen.iter().map(|c| c.stats.term.as_str()).collect();
-        assert_eq!(
-            keys,
-            vec!["quiet term", "chain wear"],
-            "pinned first even when quiet"
-        );
-    }
-}
-
 /// Recomputes the snapshot at `now` and stores it. Returns it.
 pub async fn refresh(hearth: &Hearth, now: DateTime<Utc>) -> DomainResult<Snapshot> {
     let mut conn = db::conn(hearth.db()).await?;
@@ -739,4 +674,69 @@ async fn waiting(conn: &mut AsyncPgConnection, now: DateTime<Utc>) -> DomainResu
             asked_at: r.asked_at,
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stat(term: &str, day: i64, baseline: f64) -> TermStats {
+        TermStats {
+            term: term.into(),
+            day,
+            last_hour: 0,
+            pos: 0,
+            neg: 0,
+            baseline,
+        }
+    }
+
+    #[test]
+    fn words_are_left_to_their_phrases() {
+        let none = HashSet::new();
+        let chosen = choose(
+            vec![
+                stat("charger", 42, 0.0),
+                stat("charger recall", 40, 0.0),
+                stat("recall notice", 38, 0.0),
+                stat("recall", 41, 0.0),
+                stat("winter tyres", 20, 0.0),
+                stat("saddle", 9, 8.0),
+                stat("gravel", 2, 0.0),
+            ],
+            &none,
+            &none,
+            &none,
+        );
+        let keys: Vec<&str> = chosen.iter().map(|c| c.stats.term.as_str()).collect();
+        assert_eq!(
+            keys,
+            vec!["charger recall", "recall notice", "winter tyres"],
+            "steady and rare terms are not rising either"
+        );
+    }
+
+    #[test]
+    fn ignored_hidden_and_pinned() {
+        let ignored = HashSet::from(["lumen".to_owned()]);
+        let hidden = HashSet::from(["winter tyres".to_owned()]);
+        let pinned = HashSet::from(["quiet term".to_owned()]);
+        let chosen = choose(
+            vec![
+                stat("lumen app", 30, 0.0),
+                stat("winter tyres", 20, 0.0),
+                stat("quiet term", 1, 5.0),
+                stat("chain wear", 10, 0.0),
+            ],
+            &ignored,
+            &hidden,
+            &pinned,
+        );
+        let keys: Vec<&str> = chosen.iter().map(|c| c.stats.term.as_str()).collect();
+        assert_eq!(
+            keys,
+            vec!["quiet term", "chain wear"],
+            "pinned first even when quiet"
+        );
+    }
 }
