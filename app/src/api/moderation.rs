@@ -335,14 +335,7 @@ pub async fn staff_inbox(kind: String, after: String) -> Result<InboxView, AppEr
         ssr::set_status(actix_web::http::StatusCode::FORBIDDEN);
         return Ok(InboxView::default());
     }
-    let after = after.split_once('~').and_then(|(at, id)| {
-        Some((
-            chrono::DateTime::parse_from_rfc3339(at)
-                .ok()?
-                .with_timezone(&chrono::Utc),
-            id.parse().ok()?,
-        ))
-    });
+    let after = domain::cursor::parse(Some(&after)).map_err(ssr::to_app_error)?;
     let kind = (!kind.trim().is_empty()).then_some(kind);
     let page = domain::moderation::inbox::list(
         &hearth,
@@ -371,7 +364,7 @@ pub async fn staff_inbox(kind: String, after: String) -> Result<InboxView, AppEr
                 assigned_to: i.assigned_to,
             })
             .collect(),
-        next: page.next.map(|(at, id)| format!("{}~{id}", at.to_rfc3339())),
+        next: page.next.map(domain::cursor::encode),
         waiting: page.waiting,
         median_first_response: page.median_first_response_secs.map(duration_words),
     })

@@ -62,7 +62,7 @@ pub async fn mentions_html(
         sentiment: Some(sentiment),
         theme: Some(theme),
         status: Some(status),
-        after: mentions::parse_cursor(Some(&after)).map_err(ssr::to_app_error)?,
+        after: domain::cursor::parse(Some(&after)).map_err(ssr::to_app_error)?,
     };
     let page = mentions::list(&hearth, &actor, &query)
         .await

@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod audit;
 pub mod brand;
 pub mod club;
+pub mod cursor;
 pub mod db;
 pub mod error;
 pub mod forums;

@@ -554,18 +554,6 @@ pub struct InboxResponse {
     pub median_first_response_seconds: Option<i64>,
 }
 
-fn inbox_cursor(raw: Option<&str>) -> Result<Option<(DateTime<Utc>, i64)>, DomainError> {
-    let Some(raw) = raw.map(str::trim).filter(|s| !s.is_empty()) else {
-        return Ok(None);
-    };
-    let bad = || DomainError::invalid("after", "is not a cursor from this list");
-    let (at, id) = raw.split_once('~').ok_or_else(bad)?;
-    let at = DateTime::parse_from_rfc3339(at)
-        .map_err(|_| bad())?
-        .with_timezone(&Utc);
-    Ok(Some((at, id.parse().map_err(|_| bad())?)))
-}
-
 /// The staff inbox: unanswered questions and detractor posts, oldest first, with their waiting time (staff).
 #[utoipa::path(get, path = "/api/v1/staff/inbox", tag = "listening", params(InboxQuery),
     responses((status = 200, body = InboxResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
@@ -575,7 +563,7 @@ pub async fn inbox_list(
     caller: Caller,
     query: web::Query<InboxQuery>,
 ) -> ApiResult<HttpResponse> {
-    let after = inbox_cursor(query.after.as_deref())?;
+    let after = domain::cursor::parse(query.after.as_deref())?;
     let page = inbox::list(
         &hearth,
         caller.actor()?,
@@ -605,7 +593,7 @@ pub async fn inbox_list(
                 source: i.source,
             })
             .collect(),
-        next: page.next.map(|(at, id)| format!("{}~{id}", at.to_rfc3339())),
+        next: page.next.map(domain::cursor::encode),
         waiting: page.waiting,
         median_first_response_seconds: page.median_first_response_secs,
     }))

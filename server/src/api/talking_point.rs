@@ -389,12 +389,12 @@ pub async fn list(
         sentiment: query.sentiment.clone(),
         theme: query.theme.clone(),
         status: query.status.clone(),
-        after: mentions::parse_cursor(query.after.as_deref())?,
+        after: domain::cursor::parse(query.after.as_deref())?,
     };
     let page = mentions::list(&hearth, caller.actor()?, &q).await?;
     Ok(HttpResponse::Ok().json(MentionListResponse {
         items: page.items.into_iter().map(Into::into).collect(),
-        next: page.next.map(mentions::encode_cursor),
+        next: page.next.map(domain::cursor::encode),
     }))
 }
 

@@ -2,7 +2,8 @@
 //! rendered to HTML on the server, so that the page, the live island's refresh and a browser without
 //! JavaScript all show exactly the same; nothing of them ships as wasm.
 
-use domain::talking_point::mentions::{MentionPage, MentionQuery, encode_cursor};
+use domain::cursor::encode as encode_cursor;
+use domain::talking_point::mentions::{MentionPage, MentionQuery};
 use domain::talking_point::ranking::{Snapshot, Theme};
 use leptos::prelude::*;
 use server_fn::ServerFn;

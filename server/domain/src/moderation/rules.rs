@@ -295,7 +295,8 @@ pub fn text_and_links(html: &str) -> (String, usize, Vec<String>) {
     (text, link_chars, hrefs)
 }
 
-fn decode(s: &str) -> String {
+/// HTML entities of sanitised text back to characters.
+pub(crate) fn decode(s: &str) -> String {
     s.replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&quot;", "\"")

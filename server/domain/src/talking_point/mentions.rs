@@ -86,13 +86,10 @@ fn require_ingest(actor: &Actor) -> DomainResult<()> {
 /// Markup removed, whitespace collapsed.
 fn plain(raw: &str) -> String {
     let stripped = ammonia::Builder::empty().clean(raw).to_string();
-    let unescaped = stripped
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&");
-    unescaped.split_whitespace().collect::<Vec<_>>().join(" ")
+    rules::decode(&stripped)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn parse(
@@ -429,42 +426,4 @@ pub async fn set_status(hearth: &Hearth, actor: &Actor, id: i64, publish: bool) 
         Ok(after)
     })
     .await
-}
-
-/// The cursor of a page of mentions: `<posted_at RFC 3339>~<id>`.
-pub fn encode_cursor((at, id): (DateTime<Utc>, i64)) -> String {
-    format!("{}~{id}", at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true))
-}
-
-/// Reads a cursor made by [`encode_cursor`] (empty: the first page).
-pub fn parse_cursor(raw: Option<&str>) -> DomainResult<Option<(DateTime<Utc>, i64)>> {
-    let Some(raw) = raw.map(str::trim).filter(|s| !s.is_empty()) else {
-        return Ok(None);
-    };
-    let bad = || DomainError::invalid("after", "is not a cursor from this list");
-    let (at, id) = raw.split_once('~').ok_or_else(bad)?;
-    let at = DateTime::parse_from_rfc3339(at)
-        .map_err(|_| bad())?
-        .with_timezone(&Utc);
-    Ok(Some((at, id.parse().map_err(|_| bad())?)))
-}
-
-#[cfg(test)]
-mod cursor_tests {
-    use super::*;
-
-    #[test]
-    fn cursors_round_trip_and_refuse_garbage() {
-        let at = DateTime::parse_from_rfc3339("2026-12-01T09:30:00.123456Z")
-            .unwrap()
-            .with_timezone(&Utc);
-        assert_eq!(
-            parse_cursor(Some(&encode_cursor((at, 42)))).unwrap(),
-            Some((at, 42))
-        );
-        assert_eq!(parse_cursor(Some("")).unwrap(), None);
-        for bad in ["x", "2026-12-01~x", "~1", "2026-12-01T09:30:00Z~1;drop"] {
-            assert!(parse_cursor(Some(bad)).is_err(), "{bad}");
-        }
-    }
 }

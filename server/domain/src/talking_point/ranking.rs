@@ -10,8 +10,8 @@
 //! Hot conversations: `(2 × distinct repliers + votes, both of the last 3 days) / (hours since the start + 2)^1.5`.
 
 use chrono::{DateTime, Datelike, Utc};
-use diesel::QueryableByName;
 use diesel::sql_types::{Array, BigInt, Double, Integer, Nullable, Text, Timestamptz};
+use diesel::{OptionalExtension, QueryableByName};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
@@ -144,11 +144,7 @@ pub async fn current(hearth: &Hearth) -> DomainResult<Snapshot> {
     let row: Option<Row> = db::prepared_sql("SELECT payload FROM talk_snapshot WHERE id = 1")
         .get_result(&mut conn)
         .await
-        .map(Some)
-        .or_else(|e| match e {
-            diesel::result::Error::NotFound => Ok(None),
-            other => Err(other),
-        })?;
+        .optional()?;
     match row {
         Some(r) => serde_json::from_value(r.payload).map_err(DomainError::internal),
         None => Ok(Snapshot::default()),

@@ -1,8 +1,8 @@
 //! The staff's hand on Talking Point: pin a theme with a public note, hide a theme, edit the ignored terms.
 //! Every change is audited and takes effect at once (the snapshot is recomputed).
 
-use diesel::QueryableByName;
 use diesel::sql_types::{Array, BigInt, Bool, Nullable, Text};
+use diesel::{OptionalExtension, QueryableByName};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 use serde::Serialize;
 
@@ -102,12 +102,8 @@ pub async fn set_theme(
                 diesel::sql_query("SELECT term, pinned_note, hidden FROM talk_theme_settings WHERE term = $1 FOR UPDATE")
                     .bind::<Text, _>(&key)
                     .get_result(conn)
-                    .await
-                    .map(Some)
-                    .or_else(|e| match e {
-                        diesel::result::Error::NotFound => Ok(None),
-                        other => Err(other),
-                    })?;
+                .await
+                .optional()?;
             let (pinned, hidden) = match (&action, &before) {
                 (ThemeAction::Pin(_), _) => (note.clone(), false),
                 (ThemeAction::Unpin, b) => (None, b.as_ref().is_some_and(|b| b.hidden)),
