@@ -204,6 +204,43 @@ run "/talking-point, anonymous (page cache)" 1 "$base/talking-point"
 run "/talking-point, signed in" 1 "$base/talking-point" "Cookie: $cookie"
 run "API: GET /api/v1/talking-point" 1 "$base/api/v1/talking-point"
 
+echo "== Insights (budgets: every report page p50 <= 50 ms for 365 days; a day's rollup <= 2 s; backfill of 3 years <= 5 min)"
+if [ "$(psql_q "SELECT count(*) FROM insight_computed")" -lt 1000 ]; then
+  stop
+  t0=$(date +%s%N)
+  target/release/hearth insights backfill --from "$(date -u -d '3 years ago' +%F)" 2>/dev/null | sed 's/^/   /'
+  echo "   backfill of 3 years: $(( ($(date +%s%N) - t0) / 1000000 )) ms"
+  target/release/hearth serve & server_pid=$!
+  until curl -fs -o /dev/null "$base/readyz"; do sleep 0.05; done
+fi
+t0=$(date +%s%N)
+target/release/hearth insights backfill --from "$(date -u +%F)" 2>/dev/null | sed 's/^/   /'
+echo "   today's rollup (while serving): $(( ($(date +%s%N) - t0) / 1000000 )) ms, process start included"
+t0=$(date +%s%N)
+target/release/hearth insights backfill --from "$(date -u -d '30 days ago' +%F)" 2>/dev/null | sed 's/^/   /'
+echo "   the last 31 days: $(( ($(date +%s%N) - t0) / 1000000 )) ms"
+target/release/hearth create-user --email analyst@bench.example --username bench_analyst \
+  --password 'bench analyst passphrase' --role product >/dev/null 2>&1 || true
+analyst=$(curl -s -D - -o /dev/null -H 'content-type: application/json' \
+  -d '{"login":"bench_analyst","password":"bench analyst passphrase"}' "$base/api/v1/auth/login" \
+  | tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: \(hearth_session=[^;]*\).*/\1/p')
+product_id=$(psql_q "SELECT id FROM products ORDER BY id LIMIT 1")
+for report in health qa ideas listening club moderation; do
+  run "/insights/$report, 365 days" 1 "$base/insights/$report?days=365" "Cookie: $analyst"
+done
+run "/insights/qa, 90 days, one product" 1 "$base/insights/qa?days=90&product=$product_id" "Cookie: $analyst"
+run "/insights/health, 1100 days" 1 "$base/insights/health?from=$(date -u -d '1099 days ago' +%F)&to=$(date -u +%F)" "Cookie: $analyst"
+run "API: /api/v1/insights/qa, 365 days" 1 "$base/api/v1/insights/qa?days=365" "Cookie: $analyst"
+run "API: qa.csv, 365 days" 1 "$base/api/v1/insights/qa.csv?days=365" "Cookie: $analyst"
+run "/insights/qa, 365 days, 64 connections" 64 "$base/insights/qa?days=365" "Cookie: $analyst"
+# At a fixed arrival rate (not saturation): wrk's -R needs wrk2; a paced loop of curl instead, 5 req/s for 10 s.
+lat=()
+for i in $(seq 1 50); do
+  lat+=("$(curl -s -o /dev/null -w '%{time_total}' -H "Cookie: $analyst" "$base/insights/qa?days=365")")
+  sleep 0.2
+done
+printf '%s\n' "${lat[@]}" | sort -n | awk '{ a[NR]=$1*1000 } END { printf "   /insights/qa 365 days at 5 req/s (curl): p50 %.1f ms, p95 %.1f ms, max %.1f ms\n", a[int(NR*0.5)], a[int(NR*0.95)], a[NR] }'
+
 echo "== live updates (budgets: a reply reaches an open stream in < 200 ms p95; 1,000 streams < 100 MB extra)"
 live_topic=$(psql_q "SELECT t.id FROM topics t JOIN categories c ON c.id = t.category_id
   WHERE c.visibility = 'public' AND t.kind = 'discussion' AND t.status = 'published' AND t.locked_at IS NULL

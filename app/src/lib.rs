@@ -25,7 +25,7 @@ use components::{HydrationProbe, Layout};
 use model::PageCtx;
 use pages::{
     account, admin, club, forums, home_page::HomePage, ideas, moderation, not_found_page::NotFoundPage,
-    policy_page::PolicyPage, profile_page::ProfilePage, qa, talking_point,
+    insights, policy_page::PolicyPage, profile_page::ProfilePage, qa, talking_point,
 };
 
 /// The HTML document around the app.
@@ -113,6 +113,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/rules") view=moderation::RulesPage ssr=SsrMode::Async/>
                     <Route path=path!("/talking-point") view=talking_point::TalkingPointPage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/mentions") view=talking_point::MentionsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/insights") view=insights::InsightsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/insights/:report") view=insights::InsightsPage ssr=SsrMode::Async/>
 
                 </Routes>
             </Layout>

@@ -53,6 +53,11 @@ enum Command {
         #[command(subcommand)]
         action: TalkingPointAction,
     },
+    /// Insights: `backfill --from DATE` recomputes the daily rollups from that day to today.
+    Insights {
+        #[command(subcommand)]
+        action: InsightsAction,
+    },
     /// Recompute every member's reputation and club tier now, in batches of 1,000 (prints members and time).
     RecomputeReputation,
     /// Create a verified account, e.g. the first admin.
@@ -72,6 +77,15 @@ enum Command {
 enum TalkingPointAction {
     /// Recount every post and mention into the hourly buckets (with a progress bar), then re-rank.
     Rebuild,
+}
+
+#[derive(Subcommand)]
+enum InsightsAction {
+    /// Recompute the daily rollups of every day from `--from` (YYYY-MM-DD, UTC) to today, with a progress bar.
+    Backfill {
+        #[arg(long)]
+        from: chrono::NaiveDate,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -167,6 +181,10 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             if !ideas.is_empty() {
                 println!("{ideas}");
             }
+            let history = server::seed_scale::seed_history(&config.database_url).await?;
+            if !history.is_empty() {
+                println!("{history}");
+            }
             Ok(())
         }
         Command::BenchTokens { count } => {
@@ -197,6 +215,25 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
             println!(
                 "Talking Point rebuilt from {counted} posts and mentions in {:.1} s",
                 started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::Insights {
+            action: InsightsAction::Backfill { from },
+        } => {
+            let hearth = startup::connect(&config).await.map_err(|e| e.to_string())?;
+            let mut bar: Option<server::seed_scale::Progress> = None;
+            let took = domain::insights::rollup::backfill(&hearth, from, |done, total| {
+                bar.get_or_insert_with(|| server::seed_scale::Progress::new("days", total))
+                    .tick(done);
+            })
+            .await
+            .map_err(|e| describe(&e))?;
+            let days = (chrono::Utc::now().date_naive() - from).num_days() + 1;
+            println!(
+                "Insights rolled up for {days} days in {:.1} s ({:.0} ms per day)",
+                took.as_secs_f64(),
+                took.as_secs_f64() * 1000.0 / days.max(1) as f64
             );
             Ok(())
         }

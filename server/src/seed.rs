@@ -102,6 +102,9 @@ pub async fn seed_demo(hearth: &Hearth) -> DomainResult<()> {
     for actor in actors.values() {
         forums::forget_pace(hearth, actor.id).await?;
     }
+    // Insights' rollups of the last weeks, so that its charts show the demo at once.
+    let since = chrono::Utc::now().date_naive() - chrono::Duration::days(35);
+    domain::insights::rollup::backfill(hearth, since, |_, _| {}).await?;
     Ok(())
 }
 

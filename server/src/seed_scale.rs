@@ -315,6 +315,23 @@ impl Gen {
         }
     }
 
+    /// A VADER-like compound score: about a fifth of posts negative, two fifths positive, the mood a little
+    /// worse in the last weeks (the recent bursts are complaints) and slowly better over the years.
+    fn sentiment(&mut self, at: DateTime<Utc>) -> f32 {
+        let age_days = (self.now - at).num_days() as f64;
+        let recent = if age_days < 21.0 { 0.1 } else { 0.0 };
+        let negative = 0.26 - 0.08 * (1.0 - age_days / 1100.0).clamp(0.0, 1.0) + recent;
+        let x = self.rng.random::<f64>();
+        let base: f64 = if x < negative {
+            -0.3 - 0.6 * self.rng.random::<f64>()
+        } else if x < negative + 0.38 {
+            0.04 * (self.rng.random::<f64>() - 0.5)
+        } else {
+            0.2 + 0.7 * self.rng.random::<f64>()
+        };
+        base as f32
+    }
+
     fn ranked<'a>(&mut self, cumulative: &[f64], items: &'a [String]) -> &'a str {
         let total = cumulative.last().copied().unwrap_or(1.0);
         let x = self.rng.random::<f64>() * total;
@@ -753,7 +770,7 @@ pub async fn seed_scale(
     // Pass 2: the posts, streamed.
     let sink = client
         .copy_in::<_, Bytes>(
-            "COPY posts (id, topic_id, post_number, author_id, body_md, body_html, created_at, updated_at) FROM STDIN",
+            "COPY posts (id, topic_id, post_number, author_id, body_md, body_html, created_at, updated_at, sentiment) FROM STDIN",
         )
         .await
         .map_err(|e| e.to_string())?;
@@ -777,7 +794,8 @@ pub async fn seed_scale(
             esc(&mut post_buf, &md);
             post_buf.push(b'\t');
             esc(&mut post_buf, &html);
-            post_buf.extend_from_slice(format!("\t{t}\t{t}\n", t = ts(at)).as_bytes());
+            let mood = g.sentiment(at);
+            post_buf.extend_from_slice(format!("\t{t}\t{t}\t{mood:.3}\n", t = ts(at)).as_bytes());
             posts_done += 1;
             if post_buf.len() > (1 << 20) {
                 sink.send(Bytes::from(std::mem::take(&mut post_buf)))
@@ -939,7 +957,8 @@ async fn seed_questions(client: &Client, g: &mut Gen, plan: QuestionPlan) -> Res
             pbuf.push(b'\t');
             esc(&mut pbuf, &html);
             let score = if number > 1 { g.rng.random_range(0..12) } else { 0 };
-            pbuf.extend_from_slice(format!("\t{t}\t{t}\t{score}\n", t = ts(at)).as_bytes());
+            let mood = g.sentiment(at);
+            pbuf.extend_from_slice(format!("\t{t}\t{t}\t{score}\t{mood:.3}\n", t = ts(at)).as_bytes());
         }
         let accepted = first_answer.filter(|_| g.rng.random_range(0..3) == 0);
         let state = match (answers, accepted) {
@@ -988,7 +1007,7 @@ async fn seed_questions(client: &Client, g: &mut Gen, plan: QuestionPlan) -> Res
     .await?;
     copy(
         client,
-        "COPY posts (id, topic_id, post_number, author_id, body_md, body_html, created_at, updated_at, score) FROM STDIN",
+        "COPY posts (id, topic_id, post_number, author_id, body_md, body_html, created_at, updated_at, score, sentiment) FROM STDIN",
         posts.into_iter(),
     )
     .await?;
@@ -1188,6 +1207,103 @@ pub async fn seed_ideas(database_url: &str, count: i64, votes: i64) -> Result<St
     progress.tick(cast);
     Ok(format!(
         "seeded {count} ideas and {cast} idea votes in {:.0} s",
+        started.elapsed().as_secs_f64()
+    ))
+}
+
+/// The history Insights charts: ideas moving through their statuses (and the shipped survey), club joins and
+/// leaves, events with their seats, page views, held and flagged posts with their decisions and appeals, and
+/// detractor posts with the staff's responses. Set-based SQL over what was seeded; skipped when already there.
+pub async fn seed_history(database_url: &str) -> Result<String, String> {
+    let started = std::time::Instant::now();
+    let (client, connection) = tokio_postgres::connect(database_url, NoTls)
+        .await
+        .map_err(|e| e.to_string())?;
+    tokio::spawn(connection);
+    if scalar(&client, "SELECT count(*) FROM page_views_daily").await? > 0 {
+        return Ok(String::new());
+    }
+    client
+        .batch_execute(
+            "SET TimeZone = 'UTC';
+             INSERT INTO idea_status_changes (idea_id, from_status, to_status, note_md, note_html, created_at)
+             SELECT i.topic_id, p.path[k], p.path[k + 1], '', '',
+                    i.created_at + (greatest(i.status_changed_at, i.created_at + interval '1 day') - i.created_at)
+                                   * k / (array_length(p.path, 1) - 1)
+             FROM ideas i
+             CROSS JOIN LATERAL (SELECT CASE WHEN i.status = 'declined' THEN ARRAY['new', 'under_review', 'declined']
+                 ELSE (ARRAY['new', 'under_review', 'planned', 'in_progress', 'shipped'])
+                      [1:array_position(ARRAY['new', 'under_review', 'planned', 'in_progress', 'shipped'], i.status)]
+                 END AS path) p
+             CROSS JOIN LATERAL generate_series(1, array_length(p.path, 1) - 1) k
+             WHERE i.status NOT IN ('new', 'merged');
+             UPDATE idea_status_changes SET created_at = least(created_at, now());
+             INSERT INTO idea_surveys (idea_id, user_id, answer, asked_at, answered_at)
+             SELECT v.idea_id, v.user_id, (ARRAY['yes', 'yes', 'yes', 'partly', 'partly', 'no'])[1 + (v.user_id % 6)::int],
+                    coalesce(i.shipped_at, i.status_changed_at),
+                    least(now(), coalesce(i.shipped_at, i.status_changed_at) + (v.user_id % 97) * interval '1 hour')
+             FROM ideas i CROSS JOIN LATERAL (SELECT idea_id, user_id FROM idea_votes WHERE idea_id = i.topic_id LIMIT 12) v
+             WHERE i.status = 'shipped'
+             ON CONFLICT DO NOTHING;
+             INSERT INTO club_members (user_id, joined_at, created_at)
+             SELECT id, created_at + (now() - created_at) * ((id * 7919) % 1000) / 1600.0, now() FROM users
+             WHERE id % 9 = 0 ON CONFLICT DO NOTHING;
+             WITH ex AS (SELECT id, created_at + (now() - created_at) * ((id * 104729) % 1000) / 1400.0 AS j
+                         FROM users WHERE id % 23 = 5)
+             INSERT INTO club_membership_events (user_id, kind, at)
+             SELECT id, 'join', j FROM ex
+             UNION ALL SELECT id, 'leave', j + (now() - j) * ((id * 31) % 1000) / 1000.0 FROM ex;
+             INSERT INTO events (title, description_md, description_html, place, starts_at, ends_at, capacity,
+                                 going_count, waitlist_count, created_at, updated_at)
+             SELECT 'Club ride number ' || g, '', '', 'Lumen HQ', now() - g * interval '6 days' + interval '10 hours',
+                    now() - g * interval '6 days' + interval '13 hours', 20 + (g % 4) * 10,
+                    least(20 + (g % 4) * 10, 8 + (g * 7) % 40), greatest(0, 8 + (g * 7) % 40 - (20 + (g % 4) * 10)),
+                    now() - g * interval '6 days' - interval '20 days', now()
+             FROM generate_series(1, 180) g;
+             INSERT INTO page_views_daily (day, category_id, views)
+             SELECT created_at::date, category_id, sum(reply_count + 1) * (6 + extract(dow FROM created_at::date)::int)
+             FROM topics GROUP BY 1, 2
+             ON CONFLICT (day, category_id) DO UPDATE SET views = page_views_daily.views + EXCLUDED.views;
+             INSERT INTO moderation_queue (kind, post_id, author_id, reason, detail, state, resolved_at, resolution, created_at)
+             SELECT 'held', p.id, p.author_id,
+                    (ARRAY['too_brief', 'link_limit', 'link_promotion', 'words', 'first_posts', 'first_posts',
+                           'partner_hold'])[1 + ((p.id / 401) % 7)::int], '',
+                    CASE WHEN p.created_at > now() - interval '3 days' AND p.id % 3 = 0 THEN 'open'
+                         WHEN p.id % 5 = 0 THEN 'rejected' ELSE 'approved' END,
+                    CASE WHEN p.created_at > now() - interval '3 days' AND p.id % 3 = 0 THEN NULL
+                         ELSE least(now(), p.created_at + ((p.id * 13) % 1440) * interval '1 minute') END,
+                    '', p.created_at
+             FROM posts p WHERE p.id % 401 = 0;
+             INSERT INTO moderation_queue (kind, post_id, author_id, reason, detail, state, resolved_at, resolution, created_at)
+             SELECT 'appeal', q.post_id, q.author_id, 'appeal', '', CASE WHEN q.post_id % 2 = 0 THEN 'approved' ELSE 'rejected' END,
+                    least(now(), q.resolved_at + interval '30 hours'), '', least(now(), q.resolved_at + interval '2 hours')
+             FROM moderation_queue q WHERE q.kind = 'held' AND q.state = 'rejected' AND q.post_id % 3 = 0;
+             INSERT INTO flags (post_id, flagger_id, reason, weight, outcome, resolved_at, created_at)
+             SELECT p.id, 1 + (p.id * 7) % (SELECT max(id) FROM users),
+                    (ARRAY['spam', 'abusive', 'off_topic'])[1 + (p.id % 3)::int], 1,
+                    CASE WHEN p.id % 2 = 0 THEN 'agreed' ELSE 'dismissed' END,
+                    least(now(), p.created_at + interval '5 hours'), least(now(), p.created_at + interval '1 hour')
+             FROM posts p WHERE p.id % 353 = 1
+             ON CONFLICT DO NOTHING;
+             INSERT INTO moderation_queue (kind, post_id, author_id, reason, detail, state, resolved_at, resolution, created_at)
+             SELECT 'flagged', f.post_id, p.author_id, f.reason, '', CASE f.outcome WHEN 'agreed' THEN 'rejected' ELSE 'dismissed' END,
+                    f.resolved_at, '', f.created_at
+             FROM flags f JOIN posts p ON p.id = f.post_id
+             ON CONFLICT DO NOTHING;
+             INSERT INTO inbox_items (kind, topic_id, post_id, waiting_since, first_response_at, handled_at, created_at)
+             SELECT 'detractor', p.topic_id, p.id, p.created_at,
+                    CASE WHEN p.id % 6 <> 0 THEN least(now(), p.created_at + ((p.id * 17) % 4000) * interval '1 minute') END,
+                    CASE WHEN p.id % 6 <> 0 THEN least(now(), p.created_at + ((p.id * 17) % 4000) * interval '1 minute') END,
+                    p.created_at
+             FROM posts p WHERE p.sentiment <= -0.6 AND p.id % 40 = 0
+             ON CONFLICT DO NOTHING;
+             ANALYZE idea_status_changes; ANALYZE club_membership_events; ANALYZE moderation_queue; ANALYZE flags;
+             ANALYZE inbox_items; ANALYZE page_views_daily; ANALYZE events;",
+        )
+        .await
+        .map_err(|e| format!("history: {e}"))?;
+    Ok(format!(
+        "seeded the history Insights reads (statuses, club, events, views, moderation, detractors) in {:.0} s",
         started.elapsed().as_secs_f64()
     ))
 }

@@ -16,6 +16,8 @@ pub const NOTIFICATION_MAIL_EVERY: Duration = Duration::from_secs(2);
 pub const DIGEST_EVERY: Duration = Duration::from_secs(600);
 /// How often upcoming club events remind the members going (a day ahead, see `club::REMINDER_AHEAD`).
 pub const REMINDER_SWEEP_EVERY: Duration = Duration::from_secs(60);
+/// How often the Insights worker asks whether a rollup is due (it runs every few minutes).
+pub const INSIGHTS_TICK: Duration = Duration::from_secs(30);
 
 pub fn spawn(hearth: &Hearth, transport: mail::Transport) -> Vec<JoinHandle<()>> {
     let mailer = tokio::spawn(mail::run_worker(hearth.clone(), transport));
@@ -160,6 +162,22 @@ pub fn spawn(hearth: &Hearth, transport: mail::Transport) -> Vec<JoinHandle<()>>
             }
         })
     };
+    let insights = {
+        let hearth = hearth.clone();
+        tokio::spawn(async move {
+            // Rolls up today every few minutes, each day once more after it ended, and the earlier days whose
+            // cohorts changed (once across instances).
+            let mut tick = tokio::time::interval(INSIGHTS_TICK);
+            loop {
+                tick.tick().await;
+                match domain::insights::rollup::refresh_if_due(&hearth).await {
+                    Ok(Some(done)) => tracing::info!(days = done.days, "insights rolled up"),
+                    Ok(None) => {}
+                    Err(e) => tracing::warn!(error = %e, "insights not rolled up; retrying next round"),
+                }
+            }
+        })
+    };
     // Live events published by any instance, handed to this instance's SSE clients.
     let live = tokio::spawn(domain::live::run_hub(hearth.clone()));
     vec![
@@ -172,6 +190,7 @@ pub fn spawn(hearth: &Hearth, transport: mail::Transport) -> Vec<JoinHandle<()>>
         reminders,
         notification_mail,
         talking_point,
+        insights,
         live,
     ]
 }

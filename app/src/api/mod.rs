@@ -6,6 +6,7 @@ pub mod admin;
 pub mod club;
 pub mod forums;
 pub mod ideas;
+pub mod insights;
 pub mod moderation;
 pub mod notify;
 pub mod policy;

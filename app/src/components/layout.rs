@@ -57,6 +57,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                                 {(v.has_role("moderator") || v.has_role("staff")).then(|| view! { <li><a href="/mod">"Moderation"</a></li> })}
                                 {v.has_role("staff").then(|| view! { <li><a href="/staff/inbox">"Inbox"</a></li> })}
                                 {v.has_role("staff").then(|| view! { <li><a href="/staff/mentions">"Mentions"</a></li> })}
+                                {(v.has_role("staff") || v.has_role("product") || v.has_role("moderator")).then(|| view! { <li><a href="/insights">"Insights"</a></li> })}
                                 {v.has_role("admin").then(|| view! { <li><a href="/admin">"Admin"</a></li> })}
                                 <li><NotificationBell/></li>
                                 <li><a href="/settings" class="viewer-name">{v.name().to_owned()}</a></li>

@@ -6,6 +6,7 @@ pub mod club;
 pub mod forums;
 pub mod home_page;
 pub mod ideas;
+pub mod insights;
 pub mod moderation;
 pub mod not_found_page;
 pub mod policy_page;

@@ -16,6 +16,7 @@ pub mod error;
 pub mod forums;
 pub mod ideas;
 pub mod ids;
+pub mod insights;
 pub mod kv;
 pub mod live;
 pub mod mail;

@@ -638,6 +638,48 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    club_membership_events (id) {
+        id -> Int8,
+        user_id -> Int8,
+        kind -> Text,
+        at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    insight_computed (day) {
+        day -> Date,
+        computed_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    insight_days (metric, category_id, product_id, day) {
+        metric -> Text,
+        category_id -> Int8,
+        product_id -> Int8,
+        day -> Date,
+        value -> Int8,
+        samples -> Array<Int4>,
+    }
+}
+
+diesel::table! {
+    insight_state (id) {
+        id -> Int2,
+        checked_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    page_views_daily (day, category_id) {
+        day -> Date,
+        category_id -> Int8,
+        views -> Int8,
+    }
+}
+
 diesel::joinable!(answer_comments -> posts (post_id));
 diesel::joinable!(answer_comments -> users (author_id));
 diesel::joinable!(answer_votes -> posts (post_id));
@@ -705,6 +747,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     categories,
     category_watches,
     club_members,
+    club_membership_events,
     club_perks,
     club_tiers,
     email_tokens,
@@ -715,10 +758,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     idea_surveys,
     idea_votes,
     ideas,
+    insight_computed,
+    insight_days,
+    insight_state,
     mail_outbox,
     member_reputation,
     mentions,
     notifications,
+    page_views_daily,
     policy_versions,
     post_revisions,
     posts,

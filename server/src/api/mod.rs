@@ -14,6 +14,7 @@ pub mod openapi;
 pub mod policy;
 pub mod qa;
 pub mod stream;
+pub mod insights;
 pub mod talking_point;
 pub mod users;
 
@@ -194,6 +195,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             )
             .route("/unsubscribe", web::post().to(notifications::unsubscribe))
             .route("/stream", web::get().to(stream::stream))
+            .route("/insights/{report}.csv", web::get().to(insights::csv))
+            .route("/insights/{report}", web::get().to(insights::get))
             .route("/talking-point", web::get().to(talking_point::get))
             .route(
                 "/talking-point/ignored-terms",

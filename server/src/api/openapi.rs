@@ -5,7 +5,7 @@ use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 
 use super::{
-    accounts, brand, club, error, forums, ideas, moderation, notifications, policy, qa, stream,
+    accounts, brand, club, error, forums, ideas, insights, moderation, notifications, policy, qa, stream,
     talking_point, users,
 };
 
@@ -45,6 +45,7 @@ use super::{
         talking_point::get, talking_point::ingest, talking_point::list, talking_point::hide_mention,
         talking_point::publish_mention, talking_point::pin, talking_point::unpin, talking_point::hide,
         talking_point::unhide, talking_point::get_ignored, talking_point::put_ignored,
+        insights::get, insights::csv,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail)),
     modifiers(&Security),
@@ -61,6 +62,7 @@ use super::{
         (name = "listening", description = "The staff inbox: unanswered questions and detractor posts"),
         (name = "notifications", description = "The member's in-app notifications"),
         (name = "talking_point", description = "What customers talk about now; mentions from outside the community"),
+        (name = "insights", description = "Reports for staff and the product team: health, Q&A, ideas, listening, club, moderation"),
     )
 )]
 pub struct ApiDoc;

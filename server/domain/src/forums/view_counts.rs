@@ -1,5 +1,6 @@
 //! Topic views, counted in Redis (one HINCRBY per view) and flushed to PostgreSQL every few seconds. If Redis is
-//! lost, at most one flush window of views is lost, and nothing else.
+//! lost, at most one flush window of views is lost, and nothing else. The same flush adds them to the day's
+//! page views per category (`page_views_daily`, read by Insights).
 
 use diesel::sql_types::{Array, BigInt};
 use diesel_async::RunQueryDsl;
@@ -20,8 +21,12 @@ async fn write_batch(hearth: &Hearth, key: &str) -> DomainResult<i64> {
     let (ids, views): (Vec<i64>, Vec<i64>) = counts.into_iter().unzip();
     let mut pg = db::conn(hearth.db()).await?;
     diesel::sql_query(
-        "UPDATE topics SET view_count = view_count + v.n
-         FROM (SELECT unnest($1::bigint[]) AS id, unnest($2::bigint[]) AS n) v WHERE topics.id = v.id",
+        "WITH v AS (SELECT unnest($1::bigint[]) AS id, unnest($2::bigint[]) AS n),
+              counted AS (UPDATE topics SET view_count = view_count + v.n FROM v WHERE topics.id = v.id
+                          RETURNING topics.category_id, v.n)
+         INSERT INTO page_views_daily (day, category_id, views)
+         SELECT (now() AT TIME ZONE 'UTC')::date, category_id, sum(n) FROM counted GROUP BY category_id
+         ON CONFLICT (day, category_id) DO UPDATE SET views = page_views_daily.views + EXCLUDED.views",
     )
     .bind::<Array<BigInt>, _>(&ids)
     .bind::<Array<BigInt>, _>(&views)

@@ -438,7 +438,8 @@ pub fn evaluate(rules: &Rules, author: &AuthorFacts, body_md: &str, html: &str) 
     Ok(Verdict::Publish)
 }
 
-const NAMES: [&str; 8] = [
+/// The rules, by the name a held post records as its reason.
+pub const NAMES: [&str; 8] = [
     "too_brief",
     "link_limit",
     "link_promotion",
