@@ -86,7 +86,8 @@ async fn only_the_team_reads_insights_and_members_are_refused() {
     assert_eq!(res.status(), StatusCode::FORBIDDEN, "the page refuses members too");
     assert!(res.text().await.unwrap().contains("Insights are for"));
     let res = app.client().get(app.url("/insights")).send().await.unwrap();
-    assert!(res.url().path().starts_with("/login"), "visitors are sent to log in: {}", res.url());
+    assert!(res.status().is_redirection(), "visitors are sent to log in: {}", res.status());
+    assert_eq!(res.headers()["location"], "/login?next=%2Finsights");
 
     // Moderators read the moderation (and health) report, not the product team's.
     let moderator = app.member("in_mod", 6, vec![Role::Moderator]).await;
@@ -189,14 +190,14 @@ async fn bad_periods_and_filters_are_400_with_the_field() {
             product.get(app.url(&format!("/api/v1/insights/qa?{query}"))).send().await.unwrap(),
         )
         .await;
-        assert_eq!((status, code.as_str()), (StatusCode::BAD_REQUEST, "invalid"), "{query}: {body}");
+        assert_eq!((status, code.as_str()), (StatusCode::BAD_REQUEST, "validation_failed"), "{query}: {body}");
         assert!(body["error"]["fields"][field].is_string(), "{query}: {body}");
     }
     let (status, code, body) = error_code(
         product.get(app.url("/api/v1/insights/club?product=3")).send().await.unwrap(),
     )
     .await;
-    assert_eq!((status, code.as_str()), (StatusCode::BAD_REQUEST, "invalid"), "{body}");
+    assert_eq!((status, code.as_str()), (StatusCode::BAD_REQUEST, "validation_failed"), "{body}");
     let res = product.get(app.url("/api/v1/insights/nonsense")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 

@@ -140,7 +140,7 @@ fn line(chart: &Chart, id: &str) -> String {
         out.push_str(&format!("<g class=\"series series-{si}\">"));
         // Gaps (no value) break the line.
         let mut segment: Vec<String> = Vec::new();
-        let mut flush = |segment: &mut Vec<String>, out: &mut String| {
+        let flush = |segment: &mut Vec<String>, out: &mut String| {
             if segment.len() > 1 {
                 out.push_str(&format!("<polyline points=\"{}\"/>", segment.join(" ")));
             }
