@@ -17,8 +17,8 @@ test('the product team reads the Q&A report for one product over 90 days and dow
 
   await page.getByRole('navigation', { name: 'Reports' }).getByRole('link', { name: 'Questions and answers' }).click();
   await expect(page).toHaveURL(/\/insights\/qa/);
-  await page.getByLabel('Period').selectOption('90');
-  const product = page.getByLabel('Product');
+  await page.getByLabel('Period', { exact: true }).selectOption('90');
+  const product = page.getByLabel('Product', { exact: true });
   await product.selectOption({ index: 1 });
   const productName = (await product.locator('option:checked').textContent())?.trim() ?? '';
   expect(productName).not.toBe('');
@@ -54,6 +54,6 @@ test('a member is refused Insights', async ({ page }) => {
   await logIn(page, 'alex_rides');
   const res = await page.goto('/insights/qa');
   expect(res?.status()).toBe(403);
-  await expect(page.getByRole('alert')).toContainText('Insights are for the brand');
+  await expect(page.getByText('Insights are for the brand')).toBeVisible();
   await expect(page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Insights' })).toHaveCount(0);
 });

@@ -289,7 +289,12 @@ pub fn render(v: &ReportView, readable: &[Report], picker: &Picker) -> String {
     .into_iter()
     .flatten()
     .collect();
-    let narrowed = (!narrowed.is_empty()).then(|| format!("Only {}.", narrowed.join(" and ")));
+    let whole = if v.report == Report::Health && v.category.is_some() {
+        " Members, active members and members replying are counted for the whole community."
+    } else {
+        ""
+    };
+    let narrowed = (!narrowed.is_empty()).then(|| format!("Only {}.{whole}", narrowed.join(" and ")));
     let updated = v
         .computed_at
         .map(|at| format!("Numbers updated {} UTC; today's every few minutes.", at.format("%-d %b, %H:%M")))

@@ -65,7 +65,7 @@ fn short_date(label: &str) -> String {
 
 fn open(chart: &Chart, id: &str, height: f64) -> String {
     format!(
-        "<svg class=\"chart chart-{kind}\" viewBox=\"0 0 {W} {height}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\" \
+        "<svg class=\"chart chart-{kind}\" viewBox=\"0 0 {W} {height}\" role=\"img\" aria-labelledby=\"{id}-t\" aria-describedby=\"{id}-d\" \
          preserveAspectRatio=\"xMidYMid meet\"><title id=\"{id}-t\">{title}</title><desc id=\"{id}-d\">{desc}</desc>",
         kind = match chart.kind {
             ChartKind::Line => "line",
@@ -325,7 +325,7 @@ mod tests {
         for kind in [ChartKind::Line, ChartKind::Stacked, ChartKind::Funnel] {
             let svg = svg(&chart(kind), "c1");
             assert!(svg.contains("role=\"img\""));
-            assert!(svg.contains("aria-labelledby=\"c1-t c1-d\""));
+            assert!(svg.contains("aria-labelledby=\"c1-t\" aria-describedby=\"c1-d\""));
             assert!(svg.contains("<title id=\"c1-t\">Questions &lt;asked&gt;</title>"));
             assert!(svg.contains("Unanswered"), "{svg}");
         }
