@@ -24,8 +24,8 @@ use leptos_router::{
 use components::{HydrationProbe, Layout};
 use model::PageCtx;
 use pages::{
-    account, admin, club, forums, home_page::HomePage, ideas, moderation, not_found_page::NotFoundPage,
-    insights, policy_page::PolicyPage, profile_page::ProfilePage, qa, talking_point,
+    account, admin, club, forums, home_page::HomePage, ideas, insights, moderation,
+    not_found_page::NotFoundPage, policy_page::PolicyPage, profile_page::ProfilePage, qa, talking_point,
 };
 
 /// The HTML document around the app.

@@ -130,4 +130,7 @@ pub struct TokenInfo {
     pub created_at: String,
     pub last_used_at: Option<String>,
     pub revoked: bool,
+    pub scopes: String,
+    pub expires_at: Option<String>,
+    pub expired: bool,
 }

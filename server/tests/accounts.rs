@@ -379,11 +379,19 @@ async fn personal_api_tokens_authenticate_until_revoked() {
     let password = app.verified_member("tokenist").await;
     let client = app.logged_in("tokenist", &password).await;
     let res = app
-        .post_json(&client, "/api/v1/tokens", json!({"name": ""}))
+        .post_json(
+            &client,
+            "/api/v1/tokens",
+            json!({"name": "", "current_password": password}),
+        )
         .await;
     assert_eq!(error_code(res).await.0, StatusCode::BAD_REQUEST);
     let res = app
-        .post_json(&client, "/api/v1/tokens", json!({"name": "CRM sync"}))
+        .post_json(
+            &client,
+            "/api/v1/tokens",
+            json!({"name": "CRM sync", "scopes": ["write"], "current_password": password}),
+        )
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let token: Value = res.json().await.unwrap();

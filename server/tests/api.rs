@@ -256,7 +256,7 @@ async fn cross_site_state_changes_are_refused() {
     assert_eq!(res.status(), StatusCode::FOUND);
     let res = client
         .post(app.url("/api/v1/tokens"))
-        .json(&json!({"name": "mine"}))
+        .json(&json!({"name": "mine", "current_password": password}))
         .send()
         .await
         .unwrap();

@@ -27,7 +27,12 @@ fn mention(id: &str, text: &str, minutes_ago: i64) -> Value {
 async fn staff_token(app: &TestApp) -> String {
     let staff = app.member("tp_staff", 2, vec![Role::Staff]).await;
     let res = app
-        .post_json(&staff, "/api/v1/tokens", json!({"name": "listening tool"}))
+        .post_json(
+            &staff,
+            "/api/v1/tokens",
+            json!({"name": "listening tool", "scopes": ["write", "staff", "mentions"],
+                   "current_password": "tp_staff passphrase here"}),
+        )
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let body: Value = res.json().await.unwrap();

@@ -133,13 +133,50 @@ pub async fn update_profile(display_name: String, bio: String) -> Result<(), App
 }
 
 /// Creates a personal API token; the answer carries its secret, shown once.
+/// Scope checkboxes are named `scope_<name>` (a checked box sends "on").
+#[allow(clippy::too_many_arguments)]
 #[server(endpoint = "account/tokens/create")]
-pub async fn create_api_token(name: String) -> Result<String, AppError> {
+pub async fn create_api_token(
+    name: String,
+    token_password: String,
+    #[server(default)] expires_at: Option<String>,
+    #[server(default)] scope_write: Option<String>,
+    #[server(default)] scope_staff: Option<String>,
+    #[server(default)] scope_moderation: Option<String>,
+    #[server(default)] scope_product: Option<String>,
+    #[server(default)] scope_admin: Option<String>,
+    #[server(default)] scope_mentions: Option<String>,
+) -> Result<String, AppError> {
     let hearth = ssr::hearth()?;
     let actor = ssr::require_actor()?;
-    let (_, secret) = domain::accounts::api_tokens::create(&hearth, &actor, &name)
+    let scopes = [
+        ("write", scope_write),
+        ("staff", scope_staff),
+        ("moderation", scope_moderation),
+        ("product", scope_product),
+        ("admin", scope_admin),
+        ("mentions", scope_mentions),
+    ]
+    .into_iter()
+    .filter(|(_, on)| on.as_deref().is_some_and(|v| !v.is_empty()))
+    .map(|(s, _)| s.to_owned())
+    .collect();
+    let input = domain::accounts::api_tokens::NewToken {
+        name,
+        scopes,
+        expires_at,
+        current_password: token_password,
+    };
+    // The form names the password `token_password` (the page's other form has a `current_password`).
+    let (_, secret) = domain::accounts::api_tokens::create(&hearth, &actor, &input)
         .await
-        .map_err(ssr::to_app_error)?;
+        .map_err(|e| {
+            let mut e = ssr::to_app_error(e);
+            if let Some(m) = e.fields.remove("current_password") {
+                e.fields.insert("token_password".into(), m);
+            }
+            e
+        })?;
     Ok(secret)
 }
 
@@ -165,12 +202,15 @@ pub async fn list_api_tokens() -> Result<Vec<TokenInfo>, AppError> {
     Ok(tokens
         .into_iter()
         .map(|t| TokenInfo {
+            expired: t.expired(),
             id: t.id.0,
             name: t.name,
             prefix: t.token_prefix,
             created_at: t.created_at.format("%Y-%m-%d").to_string(),
             last_used_at: t.last_used_at.map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string()),
             revoked: t.revoked_at.is_some(),
+            scopes: t.scopes.join(", "),
+            expires_at: t.expires_at.map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string()),
         })
         .collect())
 }

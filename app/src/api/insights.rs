@@ -36,8 +36,18 @@ pub async fn insights_html(
         palette: if palette == "safe" { palette } else { String::new() },
     };
     let opt = |s: &str| Some(s.to_owned()).filter(|s| !s.trim().is_empty());
-    let period = Period::parse(opt(&picker.days).as_deref(), opt(&picker.from).as_deref(), opt(&picker.to).as_deref());
-    let filter = Filter::resolve(&hearth, report, opt(&picker.product).as_deref(), opt(&picker.category).as_deref()).await;
+    let period = Period::parse(
+        opt(&picker.days).as_deref(),
+        opt(&picker.from).as_deref(),
+        opt(&picker.to).as_deref(),
+    );
+    let filter = Filter::resolve(
+        &hearth,
+        report,
+        opt(&picker.product).as_deref(),
+        opt(&picker.category).as_deref(),
+    )
+    .await;
     let loaded = match (period, filter) {
         (Ok(period), Ok(filter)) => insights::load(&hearth, &actor, report, period, filter).await,
         (Err(DomainError::Invalid(mut a)), Err(DomainError::Invalid(b))) => {
@@ -53,7 +63,14 @@ pub async fn insights_html(
             let (products, categories) = filter_options(&hearth, &actor, report)
                 .await
                 .map_err(ssr::to_app_error)?;
-            Ok(render_invalid(report, &readable, &picker, &products, &categories, &errors.0))
+            Ok(render_invalid(
+                report,
+                &readable,
+                &picker,
+                &products,
+                &categories,
+                &errors.0,
+            ))
         }
         Err(e) => Err(ssr::to_app_error(e)),
     }

@@ -16,6 +16,8 @@ diesel::table! {
         last_used_at -> Nullable<Timestamptz>,
         revoked_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
+        scopes -> Array<Text>,
+        expires_at -> Nullable<Timestamptz>,
     }
 }
 

@@ -304,6 +304,15 @@ pub async fn update_me(
 pub struct CreateTokenRequest {
     /// What the token is for (1–60 characters).
     pub name: String,
+    /// What it may do: read (always), write, staff, moderation, product, admin, mentions — never more than
+    /// your roles. Empty or absent: read only.
+    #[schema(nullable = true)]
+    pub scopes: Option<Vec<String>>,
+    /// When it stops working (RFC 3339 or YYYY-MM-DD, within 366 days); absent or null: never.
+    #[schema(nullable = true)]
+    pub expires_at: Option<String>,
+    /// Your current password (tokens are created from a signed-in session, never with a token).
+    pub current_password: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -318,6 +327,9 @@ pub struct TokenResponse {
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
     pub revoked: bool,
+    pub scopes: Vec<String>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub expired: bool,
 }
 
 impl From<&api_tokens::ApiToken> for TokenResponse {
@@ -330,19 +342,31 @@ impl From<&api_tokens::ApiToken> for TokenResponse {
             created_at: t.created_at,
             last_used_at: t.last_used_at,
             revoked: t.revoked_at.is_some(),
+            scopes: t.scopes.clone(),
+            expires_at: t.expires_at,
+            expired: t.expired(),
         }
     }
 }
 
-/// Creates a personal API token for `Authorization: Bearer <token>`. The secret is shown once.
+/// Creates a personal API token for `Authorization: Bearer <token>` with its scopes and optional expiry (needs
+/// the current password and a session; a token cannot create tokens). The secret is shown once.
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "accounts", request_body = CreateTokenRequest,
-    responses((status = 201, body = TokenResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+    responses((status = 201, body = TokenResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn create_token(
     hearth: web::Data<Hearth>,
     caller: Caller,
     body: web::Json<CreateTokenRequest>,
 ) -> ApiResult<HttpResponse> {
-    let (token, secret) = api_tokens::create(&hearth, caller.actor()?, &body.name).await?;
+    let body = body.into_inner();
+    let input = api_tokens::NewToken {
+        name: body.name,
+        scopes: body.scopes.unwrap_or_default(),
+        expires_at: body.expires_at,
+        current_password: body.current_password,
+    };
+    let (token, secret) = api_tokens::create(&hearth, caller.actor()?, &input).await?;
     let mut response = TokenResponse::from(&token);
     response.token = Some(secret);
     Ok(HttpResponse::Created().json(response))

@@ -160,7 +160,10 @@ fn name<T: Serialize>(v: &T) -> String {
 }
 
 fn named(n: report::Named) -> NamedResponse {
-    NamedResponse { id: n.id, name: n.name }
+    NamedResponse {
+        id: n.id,
+        name: n.name,
+    }
 }
 
 fn table(t: report::Table) -> TableResponse {
@@ -171,7 +174,11 @@ fn table(t: report::Table) -> TableResponse {
         rows: t
             .rows
             .into_iter()
-            .map(|r| r.into_iter().map(|c| serde_json::to_value(c).unwrap_or_default()).collect())
+            .map(|r| {
+                r.into_iter()
+                    .map(|c| serde_json::to_value(c).unwrap_or_default())
+                    .collect()
+            })
             .collect(),
     }
 }
@@ -198,7 +205,10 @@ impl From<report::ReportView> for InsightsResponse {
                         c.labels
                             .iter()
                             .zip(&s.values)
-                            .map(|(at, value)| PointResponse { at: at.clone(), value: *value })
+                            .map(|(at, value)| PointResponse {
+                                at: at.clone(),
+                                value: *value,
+                            })
                             .collect()
                     },
                 })
@@ -263,7 +273,12 @@ impl From<report::ReportView> for InsightsResponse {
     }
 }
 
-async fn view(hearth: &Hearth, caller: &Caller, report: &str, q: &InsightsQuery) -> ApiResult<report::ReportView> {
+async fn view(
+    hearth: &Hearth,
+    caller: &Caller,
+    report: &str,
+    q: &InsightsQuery,
+) -> ApiResult<report::ReportView> {
     let actor = caller.actor()?;
     let report = Report::parse(report)?;
     insights::require(actor, report)?;
@@ -317,7 +332,10 @@ pub async fn csv(
         v.period.from,
         v.period.to
     )
-    .replace(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == '_'), "_");
+    .replace(
+        |c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == '_'),
+        "_",
+    );
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header(("Content-Disposition", format!("attachment; filename=\"{file}\"")))

@@ -8,13 +8,13 @@ pub mod club;
 pub mod error;
 pub mod forums;
 pub mod ideas;
+pub mod insights;
 pub mod moderation;
 pub mod notifications;
 pub mod openapi;
 pub mod policy;
 pub mod qa;
 pub mod stream;
-pub mod insights;
 pub mod talking_point;
 pub mod users;
 

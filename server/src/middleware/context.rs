@@ -1,6 +1,6 @@
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header;
+use actix_web::http::{Method, header};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage, web};
 use app::ssr::RequestCtx;
@@ -72,6 +72,14 @@ pub async fn context(
             return Ok(req.into_response(response).map_into_right_body());
         }
     };
+    // A token changes nothing without its `write` scope (mentions: the `mentions` scope).
+    if let Some(a) = &actor {
+        let changes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+        if let Err(err) = api_tokens::check_request(a, changes, req.path()) {
+            let response = super::refuse(&req, ApiError::Domain(err));
+            return Ok(req.into_response(response).map_into_right_body());
+        }
+    }
     req.extensions_mut().insert(RequestCtx {
         actor,
         client: ClientMeta { ip, user_agent },

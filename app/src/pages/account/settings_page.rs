@@ -102,15 +102,22 @@ pub fn SettingsPage() -> impl IntoView {
                         view! {
                             <table class="table">
                                 <caption class="visually-hidden">"Your API tokens"</caption>
-                                <thead><tr><th scope="col">"Name"</th><th scope="col">"Starts with"</th>
-                                    <th scope="col">"Created"</th><th scope="col">"Last used"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead>
+                                <thead><tr><th scope="col">"Name"</th><th scope="col">"Starts with"</th><th scope="col">"Scopes"</th>
+                                    <th scope="col">"Created"</th><th scope="col">"Last used"</th><th scope="col">"Expires"</th>
+                                    <th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead>
                                 <tbody>
                                     {live.into_iter().map(|t| view! {
                                         <tr>
                                             <td>{t.name.clone()}</td>
                                             <td><code>{t.prefix.clone()}"…"</code></td>
+                                            <td>{t.scopes.clone()}</td>
                                             <td>{t.created_at.clone()}</td>
                                             <td>{t.last_used_at.clone().unwrap_or_else(|| "never".into())}</td>
+                                            <td>{match (&t.expires_at, t.expired) {
+                                                (Some(at), true) => format!("expired {at}"),
+                                                (Some(at), false) => at.clone(),
+                                                (None, _) => "never".into(),
+                                            }}</td>
                                             <td>
                                                 <form method="post" action=RevokeApiToken::url() class="inline-form">
                                                     <input type="hidden" name="id" value=t.id.to_string()/>
@@ -126,7 +133,7 @@ pub fn SettingsPage() -> impl IntoView {
                         }.into_any()
                     })}
                 </Suspense>
-                <NewTokenForm/>
+                <NewTokenForm>{token_scopes()}</NewTokenForm>
             </section>
             <EmailPreferences/>
         </div>
@@ -178,10 +185,54 @@ fn EmailPreferences() -> impl IntoView {
     }
 }
 
+/// The scopes the viewer may grant, as checkboxes (rendered on the server, inside the token form).
+fn token_scopes() -> impl IntoView {
+    let viewer = use_context::<PageCtx>().unwrap_or_default().viewer;
+    let has = |role: &str| viewer.as_ref().is_some_and(|v| v.has_role(role));
+    let scopes: Vec<(&str, &str)> = [
+        ("write", "write — post, vote and change things as you", true),
+        ("staff", "staff — official answers, the staff inbox", has("staff")),
+        (
+            "moderation",
+            "moderation — the queue, hiding, sanctions",
+            has("moderator"),
+        ),
+        (
+            "product",
+            "product — idea statuses, exports, Insights",
+            has("product"),
+        ),
+        ("admin", "admin — administer the community", has("admin")),
+        (
+            "mentions",
+            "mentions — send mentions to Talking Point, nothing else",
+            has("staff"),
+        ),
+    ]
+    .into_iter()
+    .filter(|(_, _, ok)| *ok)
+    .map(|(s, l, _)| (s, l))
+    .collect();
+    view! {
+        <fieldset class="token-scopes" aria-describedby="f-scopes-error">
+            <legend>"What it may do (it can always read what you can read)"</legend>
+            {scopes.into_iter().map(|(scope, label)| {
+                let id = format!("scope-{scope}");
+                view! {
+                    <p class="field-check">
+                        <input type="checkbox" id=id.clone() name=format!("scope_{scope}") value="on"/>
+                        <label for=id>{label}</label>
+                    </p>
+                }
+            }).collect_view()}
+        </fieldset>
+    }
+}
+
 /// Creates a token and shows its secret once. Needs JavaScript: without it the secret could only travel in a
 /// URL or a stored page, which we refuse (the REST API creates tokens too).
 #[island]
-pub fn NewTokenForm() -> impl IntoView {
+pub fn NewTokenForm(children: Children) -> impl IntoView {
     let action = ServerAction::<CreateApiToken>::new();
     let error = form_error(action.value(), None);
     let secret = move || action.value().get().and_then(|r| r.ok());
@@ -194,6 +245,12 @@ pub fn NewTokenForm() -> impl IntoView {
             <FormErrors error/>
             <Field name="name" label="Token name" required=true maxlength=60 hint="What it is for, e.g. “CRM sync”."
                 error=field_error(error, "name")/>
+            {children()}
+            <p class="field-error" id="f-scopes-error">{move || field_error(error, "scopes").get()}</p>
+            <Field name="expires_at" label="Expires on (optional)" input_type="date" hint="Within a year; empty: never."
+                error=field_error(error, "expires_at")/>
+            <Field name="token_password" label="Your current password" input_type="password" required=true
+                autocomplete="current-password" error=field_error(error, "token_password")/>
             <button type="submit" class="button button-secondary" disabled=move || !hydrated.get() || action.pending().get()>"Create token"</button>
         </ActionForm>
         <div aria-live="polite">

@@ -50,7 +50,11 @@ impl Picker {
 }
 
 fn link(path: &str, query: &str) -> String {
-    if query.is_empty() { path.to_owned() } else { format!("{path}?{query}") }
+    if query.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{query}")
+    }
 }
 
 fn tabs(current: Report, readable: &[Report], picker: &Picker) -> impl IntoView + use<> {
@@ -106,7 +110,11 @@ fn picker_form(
 ) -> impl IntoView + use<> {
     let err = |f: &str| errors.get(f).cloned();
     let custom = !picker.from.is_empty() || !picker.to.is_empty();
-    let days = if picker.days.is_empty() { "30".to_owned() } else { picker.days.clone() };
+    let days = if picker.days.is_empty() {
+        "30".to_owned()
+    } else {
+        picker.days.clone()
+    };
     let presets = PRESETS
         .iter()
         .map(|d| {
@@ -148,7 +156,7 @@ fn picker_form(
             </fieldset>
             {report.by_product().then(|| select("product", "Product", "All products", products, &picker.product, err("product")))}
             {report.by_category().then(|| select("category", "Category", "All categories", categories, &picker.category, err("category")))}
-            <p class="field-inline">
+            <p class="field-check">
                 <input id="insights-palette" type="checkbox" name="palette" value="safe" checked=picker.palette == "safe"/>
                 <label for="insights-palette">"Colour-blind-safe colours"</label>
             </p>
@@ -165,7 +173,7 @@ fn total_card(t: &Total) -> impl IntoView + use<> {
             match c.direction {
                 "up" => "▲",
                 "down" => "▼",
-                _ => "＝",
+                _ => "=",
             },
             format!("change change-{}", c.verdict),
             match c.verdict {
@@ -204,14 +212,20 @@ fn cell_text(c: &Cell, unit: Option<Unit>) -> String {
 
 /// A table of numbers, its caption the title; long ones scroll inside a focusable region.
 fn table_view(t: &Table, unit: Option<Unit>, csv: String) -> impl IntoView + use<> {
-    let head = t.columns.iter().map(|c| view! { <th scope="col">{c.clone()}</th> }).collect_view();
+    let head = t
+        .columns
+        .iter()
+        .map(|c| view! { <th scope="col">{c.clone()}</th> })
+        .collect_view();
     let rows = t
         .rows
         .iter()
         .map(|r| {
             let mut cells = r.iter();
             let first = cells.next().map(|c| cell_text(c, None)).unwrap_or_default();
-            let rest = cells.map(|c| view! { <td class="num">{cell_text(c, unit)}</td> }).collect_view();
+            let rest = cells
+                .map(|c| view! { <td class="num">{cell_text(c, unit)}</td> })
+                .collect_view();
             view! { <tr><th scope="row">{first}</th>{rest}</tr> }
         })
         .collect_view();
@@ -232,11 +246,20 @@ fn table_view(t: &Table, unit: Option<Unit>, csv: String) -> impl IntoView + use
 fn chart_view(c: &Chart, csv: String) -> impl IntoView + use<> {
     let id = format!("chart-{}", c.key);
     let picture = svg(c, &id);
+    let line = c.kind == domain::insights::ChartKind::Line;
     let legend = c
         .series
         .iter()
         .enumerate()
-        .map(|(i, s)| view! { <li><span class=format!("swatch series-{i}") aria-hidden="true"></span>{s.label}</li> })
+        .map(|(i, s)| {
+            // Lines are told apart by their dash too: the legend shows it.
+            let mark = if line {
+                format!("<svg class=\"legend-line series-{i}\" width=\"28\" height=\"10\" aria-hidden=\"true\"><line x1=\"0\" y1=\"5\" x2=\"28\" y2=\"5\"/></svg>")
+            } else {
+                format!("<span class=\"swatch series-{i}\" aria-hidden=\"true\"></span>")
+            };
+            view! { <li><span inner_html=mark></span>{s.label}</li> }
+        })
         .collect_view();
     let table = table_view(&c.table(), Some(c.unit), csv);
     view! {
@@ -297,7 +320,12 @@ pub fn render(v: &ReportView, readable: &[Report], picker: &Picker) -> String {
     let narrowed = (!narrowed.is_empty()).then(|| format!("Only {}.{whole}", narrowed.join(" and ")));
     let updated = v
         .computed_at
-        .map(|at| format!("Numbers updated {} UTC; today's every few minutes.", at.format("%-d %b, %H:%M")))
+        .map(|at| {
+            format!(
+                "Numbers updated {} UTC; today's every few minutes.",
+                at.format("%-d %b, %H:%M")
+            )
+        })
         .unwrap_or_else(|| "Not rolled up yet: the first numbers appear within a few minutes.".into());
     let totals = v.totals.iter().map(total_card).collect_view();
     let charts = v
@@ -312,7 +340,11 @@ pub fn render(v: &ReportView, readable: &[Report], picker: &Picker) -> String {
             view! { <section class="card insights-extra">{table_view(t, None, csv(Some(&t.key)))}</section> }
         })
         .collect_view();
-    let palette = if picker.palette == "safe" { "insights-report palette-safe" } else { "insights-report" };
+    let palette = if picker.palette == "safe" {
+        "insights-report palette-safe"
+    } else {
+        "insights-report"
+    };
     let all_csv = csv(None);
     view! {
         {tabs(v.report, readable, picker)}

@@ -12,7 +12,7 @@ use domain::insights::{Chart, ChartKind, Unit};
 const W: f64 = 640.0;
 const H: f64 = 240.0;
 const LEFT: f64 = 56.0;
-const RIGHT: f64 = 12.0;
+const RIGHT: f64 = 28.0;
 const TOP: f64 = 12.0;
 const BOTTOM: f64 = 36.0;
 
@@ -32,22 +32,29 @@ pub fn esc(s: &str) -> String {
     out
 }
 
-/// A round upper bound for the axis (1, 2, 2.5 or 5 times a power of ten).
-fn nice_max(max: f64) -> f64 {
-    if max <= 0.0 {
-        return 1.0;
-    }
-    let pow = 10f64.powf(max.log10().floor());
+/// A round upper bound for the axis: four steps of 1, 2, 2.5 or 5 times a power of ten (whole steps for counts).
+fn nice_max(max: f64, unit: Unit) -> f64 {
+    let raw = if max <= 0.0 { 0.25 } else { max / 4.0 };
+    let pow = 10f64.powf(raw.log10().floor());
+    let mut step = 10.0 * pow;
     for m in [1.0, 2.0, 2.5, 5.0, 10.0] {
-        if m * pow >= max {
-            return m * pow;
+        if m * pow >= raw {
+            step = m * pow;
+            break;
         }
     }
-    10.0 * pow
+    if unit == Unit::Count {
+        step = step.max(1.0).ceil();
+    }
+    step * 4.0
 }
 
 fn tick_label(v: f64, unit: Unit) -> String {
-    let s = if v.fract().abs() < 1e-9 { format!("{}", v as i64) } else { format!("{v:.1}") };
+    let s = if v.fract().abs() < 1e-9 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v:.1}")
+    };
     match unit {
         Unit::Percent => format!("{s} %"),
         Unit::Hours => format!("{s} h"),
@@ -122,6 +129,7 @@ fn line(chart: &Chart, id: &str) -> String {
             .iter()
             .flat_map(|s| s.values.iter().flatten().copied())
             .fold(0.0, f64::max),
+        chart.unit,
     );
     axis(&mut out, max, chart.unit);
     let plot_w = W - LEFT - RIGHT;
@@ -177,9 +185,15 @@ fn stacked(chart: &Chart, id: &str) -> String {
     let mut out = open(chart, id, H);
     let n = chart.labels.len().max(1);
     let totals: Vec<f64> = (0..n)
-        .map(|i| chart.series.iter().map(|s| s.values.get(i).copied().flatten().unwrap_or(0.0).max(0.0)).sum())
+        .map(|i| {
+            chart
+                .series
+                .iter()
+                .map(|s| s.values.get(i).copied().flatten().unwrap_or(0.0).max(0.0))
+                .sum()
+        })
         .collect();
-    let max = nice_max(totals.iter().copied().fold(0.0, f64::max));
+    let max = nice_max(totals.iter().copied().fold(0.0, f64::max), chart.unit);
     axis(&mut out, max, chart.unit);
     let plot_w = W - LEFT - RIGHT;
     let plot_h = H - TOP - BOTTOM;
@@ -235,7 +249,11 @@ fn funnel(chart: &Chart, id: &str) -> String {
         let v = s.values.first().copied().flatten().unwrap_or(0.0);
         let y = TOP + row_h * si as f64;
         let w = (bar_w * v / max).max(if v > 0.0 { 2.0 } else { 0.0 });
-        let of_first = if first > 0.0 { format!(" ({:.0} % of all)", 100.0 * v / first) } else { String::new() };
+        let of_first = if first > 0.0 {
+            format!(" ({:.0} % of all)", 100.0 * v / first)
+        } else {
+            String::new()
+        };
         let value = format!("{}{of_first}", chart.unit.format(Some(v)));
         out.push_str(&format!(
             "<g class=\"series series-{si}\"><text class=\"step\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>\
@@ -277,7 +295,11 @@ pub fn sparkline(label: &str, unit: Unit, values: &[Option<f64>]) -> String {
         match v {
             Some(v) => {
                 if let Some(last) = segments.last_mut() {
-                    last.push(format!("{:.1},{:.1}", i as f64 * step, h - 2.0 - (v / max) * (h - 4.0)));
+                    last.push(format!(
+                        "{:.1},{:.1}",
+                        i as f64 * step,
+                        h - 2.0 - (v / max) * (h - 4.0)
+                    ));
                 }
             }
             None => segments.push(Vec::new()),
@@ -314,8 +336,16 @@ mod tests {
             unit: Unit::Count,
             labels: vec!["2026-11-01".into(), "2026-11-02".into()],
             series: vec![
-                Series { key: "a", label: "Answered", values: vec![Some(3.0), None] },
-                Series { key: "b", label: "Unanswered", values: vec![Some(1.0), Some(2.0)] },
+                Series {
+                    key: "a",
+                    label: "Answered",
+                    values: vec![Some(3.0), None],
+                },
+                Series {
+                    key: "b",
+                    label: "Unanswered",
+                    values: vec![Some(1.0), Some(2.0)],
+                },
             ],
         }
     }
@@ -331,14 +361,21 @@ mod tests {
         }
         let stacked = svg(&chart(ChartKind::Stacked), "c2");
         assert!(stacked.contains("<title>Answered: 1 Nov — 3</title>"));
-        assert_eq!(stacked.matches("<rect").count(), 3, "no bar for the missing value");
+        assert_eq!(
+            stacked.matches("<rect").count(),
+            3,
+            "no bar for the missing value"
+        );
     }
 
     #[test]
     fn axes_end_on_round_numbers() {
-        assert_eq!(nice_max(7.0), 10.0);
-        assert_eq!(nice_max(23.0), 25.0);
-        assert_eq!(nice_max(0.0), 1.0);
-        assert_eq!(nice_max(180.0), 200.0);
+        assert_eq!(nice_max(7.0, Unit::Count), 8.0, "steps of 2");
+        assert_eq!(nice_max(23.0, Unit::Count), 40.0, "steps of 10");
+        assert_eq!(nice_max(2.0, Unit::Count), 4.0, "whole steps for counts");
+        assert_eq!(nice_max(0.0, Unit::Count), 4.0);
+        assert_eq!(nice_max(0.0, Unit::Hours), 1.0);
+        assert_eq!(nice_max(180.0, Unit::Count), 200.0);
+        assert_eq!(nice_max(0.9, Unit::Percent), 1.0);
     }
 }

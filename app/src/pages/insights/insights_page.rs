@@ -10,7 +10,9 @@ use crate::pages::{login_required, query_param};
 
 #[component]
 pub fn InsightsPage() -> impl IntoView {
-    let report = use_params_map().with_untracked(|p| p.get("report")).unwrap_or_else(|| "health".into());
+    let report = use_params_map()
+        .with_untracked(|p| p.get("report"))
+        .unwrap_or_else(|| "health".into());
     let q = |n: &str| query_param(n).unwrap_or_default();
     let args = (
         report,

@@ -98,8 +98,11 @@ impl Roles {
 pub enum AuthMethod {
     /// A browser session; the value is the session's key in Redis (a hash of the cookie).
     Session { key: String },
-    /// A personal API token.
-    Token { id: ApiTokenId },
+    /// A personal API token, with what it may do.
+    Token {
+        id: ApiTokenId,
+        scopes: api_tokens::Scopes,
+    },
 }
 
 /// The signed-in member making a request, as the services see them.

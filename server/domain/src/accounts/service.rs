@@ -525,6 +525,15 @@ pub async fn change_password(
             ))
             .execute(conn)
             .await?;
+        // A new password ends every personal API token too (the e-mail says so).
+        diesel::update(
+            api_tokens::table
+                .filter(api_tokens::user_id.eq(actor.id))
+                .filter(api_tokens::revoked_at.is_null()),
+        )
+        .set(api_tokens::revoked_at.eq(diesel::dsl::now))
+        .execute(conn)
+        .await?;
         mail::enqueue(
             conn,
             &templates::password_changed(&brand, &row.email, &row.username, &link),

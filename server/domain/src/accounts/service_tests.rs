@@ -390,8 +390,16 @@ async fn api_tokens_authenticate_until_revoked() {
     .await
     .unwrap();
     let actor = Actor::from_row(&row, AuthMethod::Session { key: "k".into() });
-    assert!(api_tokens::create(&hearth, &actor, "   ").await.is_err());
-    let (token, secret) = api_tokens::create(&hearth, &actor, "CRM sync").await.unwrap();
+    let new = |name: &str| api_tokens::NewToken {
+        name: name.into(),
+        scopes: vec!["read".into(), "write".into()],
+        expires_at: None,
+        current_password: "token passphrase".into(),
+    };
+    assert!(api_tokens::create(&hearth, &actor, &new("   ")).await.is_err());
+    let (token, secret) = api_tokens::create(&hearth, &actor, &new("CRM sync"))
+        .await
+        .unwrap();
     assert!(secret.starts_with("hrth_"));
     let via_token = api_tokens::actor_for_token(&hearth, &secret)
         .await
@@ -565,11 +573,19 @@ async fn nul_bytes_and_control_characters_are_field_errors() {
     .unwrap_err();
     assert!(bio.fields().contains_key("bio"));
     assert!(
-        api_tokens::create(&hearth, &actor, "bad\u{1b}name")
-            .await
-            .unwrap_err()
-            .fields()
-            .contains_key("name")
+        api_tokens::create(
+            &hearth,
+            &actor,
+            &api_tokens::NewToken {
+                name: "bad\u{1b}name".into(),
+                current_password: "the real passphrase".into(),
+                ..Default::default()
+            }
+        )
+        .await
+        .unwrap_err()
+        .fields()
+        .contains_key("name")
     );
     assert!(find_by_username(&hearth, "tar\0get").await.unwrap().is_none());
 }
@@ -579,7 +595,17 @@ async fn a_password_reset_revokes_api_tokens() {
     let (hearth, _db) = testing::hearth().await;
     let user = owner_account(&hearth).await;
     let actor = Actor::from_row(&user, AuthMethod::Session { key: "k".into() });
-    let (_, secret) = api_tokens::create(&hearth, &actor, "intruder's").await.unwrap();
+    let (_, secret) = api_tokens::create(
+        &hearth,
+        &actor,
+        &api_tokens::NewToken {
+            name: "intruder's".into(),
+            current_password: "the real passphrase".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     request_password_reset(&hearth, "target@example.com", &client("1.2.3.4"))
         .await
         .unwrap();
@@ -589,6 +615,140 @@ async fn a_password_reset_revokes_api_tokens() {
         .unwrap();
     assert!(
         api_tokens::actor_for_token(&hearth, &secret)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn token_scopes_expiry_and_minting_rules() {
+    use api_tokens::{NewToken, Scope, check_request};
+    let (hearth, _db) = testing::hearth().await;
+    let row = create_verified(
+        &hearth,
+        &NewAccount {
+            email: "mod@example.com".into(),
+            username: "scoped_mod".into(),
+            password: "moderator passphrase".into(),
+            roles: vec![crate::accounts::Role::Moderator],
+            display_name: None,
+        },
+        false,
+    )
+    .await
+    .unwrap();
+    let actor = Actor::from_row(&row, AuthMethod::Session { key: "k".into() });
+    let new = |scopes: &[&str], expires: Option<&str>, password: &str| NewToken {
+        name: "integration".into(),
+        scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
+        expires_at: expires.map(str::to_owned),
+        current_password: password.into(),
+    };
+    // Never more than the owner's roles; a wrong password; a past expiry: field errors, nothing created.
+    let err = api_tokens::create(&hearth, &actor, &new(&["admin"], None, "moderator passphrase"))
+        .await
+        .unwrap_err();
+    assert!(err.fields().contains_key("scopes"), "{err:?}");
+    let err = api_tokens::create(&hearth, &actor, &new(&["read"], None, "wrong passphrase"))
+        .await
+        .unwrap_err();
+    assert!(err.fields().contains_key("current_password"));
+    let err = api_tokens::create(
+        &hearth,
+        &actor,
+        &new(&["read"], Some("2020-01-01"), "moderator passphrase"),
+    )
+    .await
+    .unwrap_err();
+    assert!(err.fields().contains_key("expires_at"));
+    assert!(api_tokens::list(&hearth, &actor).await.unwrap().is_empty());
+
+    // A read-only token: the owner's moderator role is not carried; changes are refused.
+    let (_, read_only) = api_tokens::create(&hearth, &actor, &new(&[], None, "moderator passphrase"))
+        .await
+        .unwrap();
+    let via = api_tokens::actor_for_token(&hearth, &read_only)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!via.roles.is_moderator());
+    assert!(check_request(&via, false, "/api/v1/me").is_ok());
+    assert!(matches!(
+        check_request(&via, true, "/api/v1/topics"),
+        Err(DomainError::Forbidden(_))
+    ));
+    // A token cannot create tokens.
+    let err = api_tokens::create(&hearth, &via, &new(&["read"], None, "moderator passphrase"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, DomainError::Forbidden(_)));
+
+    // Moderation and write: the role is kept, changes are allowed.
+    let err = api_tokens::create(
+        &hearth,
+        &actor,
+        &new(
+            &["write", "moderation"],
+            Some("2099-01-01T00:00:00Z"),
+            "moderator passphrase",
+        ),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        err.fields().contains_key("expires_at"),
+        "more than a year ahead is refused"
+    );
+    let in_a_month = (chrono::Utc::now() + chrono::Duration::days(30))
+        .date_naive()
+        .to_string();
+    let (token, moderating) = api_tokens::create(
+        &hearth,
+        &actor,
+        &new(
+            &["write", "moderation"],
+            Some(&in_a_month),
+            "moderator passphrase",
+        ),
+    )
+    .await
+    .unwrap();
+    assert_eq!(token.scopes, vec!["read", "write", "moderation"]);
+    let via = api_tokens::actor_for_token(&hearth, &moderating)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(via.roles.is_moderator());
+    assert!(check_request(&via, true, "/api/v1/topics").is_ok());
+    let AuthMethod::Token { scopes, .. } = &via.auth else {
+        panic!("a token")
+    };
+    assert!(scopes.has(Scope::Moderation) && !scopes.has(Scope::Mentions));
+
+    // Expired: not a token any more.
+    let mut conn = db::conn(hearth.db()).await.unwrap();
+    diesel::update(crate::schema::api_tokens::table.find(token.id))
+        .set(
+            crate::schema::api_tokens::expires_at.eq(Some(chrono::Utc::now() - chrono::Duration::minutes(1))),
+        )
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    drop(conn);
+    assert!(
+        api_tokens::actor_for_token(&hearth, &moderating)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // A new password revokes every token.
+    change_password(&hearth, &actor, "moderator passphrase", "a brand new passphrase")
+        .await
+        .unwrap();
+    assert!(
+        api_tokens::actor_for_token(&hearth, &read_only)
             .await
             .unwrap()
             .is_none()

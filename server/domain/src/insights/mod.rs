@@ -80,7 +80,10 @@ impl Report {
     }
 
     pub fn by_category(self) -> bool {
-        matches!(self, Report::Health | Report::Qa | Report::Ideas | Report::Listening)
+        matches!(
+            self,
+            Report::Health | Report::Qa | Report::Ideas | Report::Listening
+        )
     }
 }
 
@@ -166,9 +169,15 @@ impl Period {
             let to_day = to_day.unwrap_or(today);
             let from_day = from_day.unwrap_or(to_day - Duration::days(29));
             if from_day > to_day {
-                return Err(DomainError::invalid("to", "must not be before the start of the period"));
+                return Err(DomainError::invalid(
+                    "to",
+                    "must not be before the start of the period",
+                ));
             }
-            let period = Period { from: from_day, to: to_day };
+            let period = Period {
+                from: from_day,
+                to: to_day,
+            };
             if period.days() > MAX_DAYS {
                 return Err(DomainError::invalid(
                     "from",
@@ -206,7 +215,14 @@ impl Filter {
     ) -> DomainResult<Filter> {
         let mut conn = crate::db::conn(hearth.db()).await?;
         let product = resolve_one(&mut conn, "product", "products", product, report.by_product()).await?;
-        let category = resolve_one(&mut conn, "category", "categories", category, report.by_category()).await?;
+        let category = resolve_one(
+            &mut conn,
+            "category",
+            "categories",
+            category,
+            report.by_category(),
+        )
+        .await?;
         Ok(Filter { product, category })
     }
 }
@@ -229,19 +245,27 @@ async fn resolve_one(
         return Ok(None);
     };
     if !allowed {
-        return Err(DomainError::invalid(field, format!("this report cannot be narrowed by {field}")));
+        return Err(DomainError::invalid(
+            field,
+            format!("this report cannot be narrowed by {field}"),
+        ));
     }
     if raw.len() > 100 {
-        return Err(DomainError::invalid(field, format!("must be the id or slug of a known {field}")));
+        return Err(DomainError::invalid(
+            field,
+            format!("must be the id or slug of a known {field}"),
+        ));
     }
     let id = raw.parse::<i64>().unwrap_or(0);
     // `table` is one of two constants, never input.
-    let found: Option<Id> = diesel::sql_query(format!("SELECT id FROM {table} WHERE id = $1 OR slug = $2 LIMIT 1"))
-        .bind::<diesel::sql_types::BigInt, _>(id)
-        .bind::<diesel::sql_types::Text, _>(raw)
-        .get_result(conn)
-        .await
-        .optional()?;
+    let found: Option<Id> = diesel::sql_query(format!(
+        "SELECT id FROM {table} WHERE id = $1 OR slug = $2 LIMIT 1"
+    ))
+    .bind::<diesel::sql_types::BigInt, _>(id)
+    .bind::<diesel::sql_types::Text, _>(raw)
+    .get_result(conn)
+    .await
+    .optional()?;
     found
         .map(|f| Some(f.id))
         .ok_or_else(|| DomainError::invalid(field, format!("must be the id or slug of a known {field}")))

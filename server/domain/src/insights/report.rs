@@ -169,8 +169,28 @@ pub struct Table {
 impl Chart {
     /// The chart's numbers as a table: one row per bucket (or step), one column per series.
     pub fn table(&self) -> Table {
-        let first = if self.kind == ChartKind::Funnel { "Step" } else { "From" };
-        let mut columns = vec![first.to_owned()];
+        if self.kind == ChartKind::Funnel {
+            // One row per step.
+            return Table {
+                key: self.key.to_owned(),
+                title: self.title.to_owned(),
+                columns: vec![
+                    "Step".to_owned(),
+                    self.labels.iter().next().cloned().unwrap_or_default(),
+                ],
+                rows: self
+                    .series
+                    .iter()
+                    .map(|s| {
+                        vec![
+                            Cell::Text(s.label.to_owned()),
+                            Cell::Number(s.values.iter().next().copied().flatten()),
+                        ]
+                    })
+                    .collect(),
+            };
+        }
+        let mut columns = vec!["From".to_owned()];
         columns.extend(self.series.iter().map(|s| match self.unit.suffix() {
             "" => s.label.to_owned(),
             u => format!("{} ({u})", s.label),
@@ -181,7 +201,11 @@ impl Chart {
             .enumerate()
             .map(|(i, label)| {
                 std::iter::once(Cell::Text(label.clone()))
-                    .chain(self.series.iter().map(|s| Cell::Number(s.values.get(i).copied().flatten())))
+                    .chain(
+                        self.series
+                            .iter()
+                            .map(|s| Cell::Number(s.values.get(i).copied().flatten())),
+                    )
                     .collect()
             })
             .collect();
@@ -246,17 +270,19 @@ pub(crate) struct Data {
 
 impl Data {
     fn iter<'a>(&'a self, m: &str, p: Period) -> impl Iterator<Item = &'a (i64, Vec<i32>)> + 'a {
-        self.days.get(m).into_iter().flat_map(move |d| d.range(p.from..=p.to).map(|(_, v)| v))
+        self.days
+            .get(m)
+            .into_iter()
+            .flat_map(move |d| d.range(p.from..=p.to).map(|(_, v)| v))
     }
 
     pub(crate) fn sum(&self, m: &str, p: Period) -> i64 {
         self.iter(m, p).map(|(v, _)| v).sum()
     }
 
+    /// The samples of the period, in no particular order.
     pub(crate) fn samples(&self, m: &str, p: Period) -> Vec<i32> {
-        let mut all: Vec<i32> = self.iter(m, p).flat_map(|(_, s)| s.iter().copied()).collect();
-        all.sort_unstable();
-        all
+        self.iter(m, p).flat_map(|(_, s)| s.iter().copied()).collect()
     }
 
     /// A level (members, queue size) at the end of the period: its last day's value (no row: zero).
@@ -269,15 +295,24 @@ impl Data {
     }
 }
 
-/// The `q`-quantile (0–1) of sorted samples, interpolated between neighbours as `percentile_cont` does.
-pub fn percentile(sorted: &[i32], q: f64) -> Option<f64> {
-    if sorted.is_empty() {
+/// The `q`-quantile (0–1) of samples, interpolated between neighbours as `percentile_cont` does. Selects the
+/// two neighbours in linear time (no full sort: a year of first answers is tens of thousands of samples).
+pub fn percentile(samples: &[i32], q: f64) -> Option<f64> {
+    if samples.is_empty() {
         return None;
     }
-    let pos = q * (sorted.len() - 1) as f64;
-    let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+    let mut v = samples.to_vec();
+    let pos = q.clamp(0.0, 1.0) * (v.len() - 1) as f64;
+    let lo = pos.floor() as usize;
     let frac = pos - lo as f64;
-    Some(sorted[lo] as f64 + (sorted[hi] as f64 - sorted[lo] as f64) * frac)
+    let (_, low, above) = v.select_nth_unstable(lo);
+    let low = *low as f64;
+    let high = if frac > 0.0 {
+        above.iter().copied().min().map_or(low, f64::from)
+    } else {
+        low
+    };
+    Some(low + (high - low) * frac)
 }
 
 type Measure = Box<dyn Fn(&Data, Period) -> Option<f64> + Send + Sync>;
@@ -374,11 +409,28 @@ impl Ctx<'_> {
     }
 
     fn labels(&self) -> Vec<String> {
-        self.buckets.iter().map(|b| b.from.format("%Y-%m-%d").to_string()).collect()
+        self.buckets
+            .iter()
+            .map(|b| b.from.format("%Y-%m-%d").to_string())
+            .collect()
     }
 
-    fn chart(&self, key: &'static str, title: &'static str, kind: ChartKind, unit: Unit, series: Vec<Series>) -> Chart {
-        let description = describe(title, kind, unit, &self.labels(), &series, self.buckets.len() > 1 && self.buckets[0].days() > 1);
+    fn chart(
+        &self,
+        key: &'static str,
+        title: &'static str,
+        kind: ChartKind,
+        unit: Unit,
+        series: Vec<Series>,
+    ) -> Chart {
+        let description = describe(
+            title,
+            kind,
+            unit,
+            &self.labels(),
+            &series,
+            self.buckets.len() > 1 && self.buckets[0].days() > 1,
+        );
         Chart {
             key,
             title,
@@ -420,11 +472,24 @@ fn change(value: Option<f64>, previous: Option<f64>, better: Better, days: i64) 
 }
 
 /// The text alternative of a chart: what it shows, its range and where each series ended.
-fn describe(title: &str, kind: ChartKind, unit: Unit, labels: &[String], series: &[Series], weekly: bool) -> String {
+fn describe(
+    title: &str,
+    kind: ChartKind,
+    unit: Unit,
+    labels: &[String],
+    series: &[Series],
+    weekly: bool,
+) -> String {
     if kind == ChartKind::Funnel {
         let steps: Vec<String> = series
             .iter()
-            .map(|s| format!("{} {}", s.label, unit.format(s.values.iter().next().copied().flatten())))
+            .map(|s| {
+                format!(
+                    "{} {}",
+                    s.label,
+                    unit.format(s.values.iter().next().copied().flatten())
+                )
+            })
             .collect();
         return format!("{title}: {}.", steps.join(", "));
     }
@@ -436,8 +501,14 @@ fn describe(title: &str, kind: ChartKind, unit: Unit, labels: &[String], series:
         .iter()
         .map(|s| {
             let known: Vec<f64> = s.values.iter().flatten().copied().collect();
-            let max = known.iter().copied().fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))));
-            let min = known.iter().copied().fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.min(v))));
+            let max = known
+                .iter()
+                .copied()
+                .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))));
+            let min = known
+                .iter()
+                .copied()
+                .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.min(v))));
             format!(
                 "{} from {} to {} per {per}, last {}",
                 s.label,
@@ -447,7 +518,10 @@ fn describe(title: &str, kind: ChartKind, unit: Unit, labels: &[String], series:
             )
         })
         .collect();
-    format!("{title}, per {per} from {first} to {last}: {}. The table below has every number.", parts.join("; "))
+    format!(
+        "{title}, per {per} from {first} to {last}: {}. The table below has every number.",
+        parts.join("; ")
+    )
 }
 
 async fn load_data(
@@ -483,7 +557,10 @@ async fn load_data(
             r.category_id == c && r.product_id == p
         };
         if wanted {
-            data.days.entry(r.metric).or_default().insert(r.day, (r.value, r.samples));
+            data.days
+                .entry(r.metric)
+                .or_default()
+                .insert(r.day, (r.value, r.samples));
         }
     }
     Ok(data)
@@ -498,7 +575,13 @@ async fn names(conn: &mut AsyncPgConnection, sql: &str) -> DomainResult<Vec<Name
         name: String,
     }
     let rows: Vec<N> = db::prepared_sql(sql.to_owned()).load(conn).await?;
-    Ok(rows.into_iter().map(|n| Named { id: n.id, name: n.name }).collect())
+    Ok(rows
+        .into_iter()
+        .map(|n| Named {
+            id: n.id,
+            name: n.name,
+        })
+        .collect())
 }
 
 async fn options_in(conn: &mut AsyncPgConnection, report: Report) -> DomainResult<(Vec<Named>, Vec<Named>)> {
@@ -516,7 +599,11 @@ async fn options_in(conn: &mut AsyncPgConnection, report: Report) -> DomainResul
 }
 
 /// What a report's filters offer: `(products, categories)`, each empty when it cannot be narrowed that way.
-pub async fn filter_options(hearth: &Hearth, actor: &Actor, report: Report) -> DomainResult<(Vec<Named>, Vec<Named>)> {
+pub async fn filter_options(
+    hearth: &Hearth,
+    actor: &Actor,
+    report: Report,
+) -> DomainResult<(Vec<Named>, Vec<Named>)> {
     require(actor, report)?;
     let mut conn = db::conn(hearth.db()).await?;
     options_in(&mut conn, report).await
@@ -525,23 +612,67 @@ pub async fn filter_options(hearth: &Hearth, actor: &Actor, report: Report) -> D
 fn metrics_of(report: Report) -> Vec<&'static str> {
     let mut m: Vec<&'static str> = match report {
         Report::Health => vec![
-            "views", "posts", "topics", "new_members", "active", "active_30d", "repliers", "lively_topics",
+            "views",
+            "posts",
+            "topics",
+            "new_members",
+            "active",
+            "active_30d",
+            "repliers",
+            "lively_topics",
             "first_response",
         ],
         Report::Qa => vec![
-            "q_asked", "q_answered", "q_answered_24h", "q_answered_7d", "q_first_staff", "q_first_customer",
+            "q_asked",
+            "q_answered",
+            "q_answered_24h",
+            "q_answered_7d",
+            "q_first_staff",
+            "q_first_customer",
             "q_accepted",
         ],
         Report::Ideas => vec![
-            "i_created", "i_reached_under_review", "i_reached_planned", "i_reached_in_progress", "i_reached_shipped",
-            "i_declined", "i_time_new", "i_time_under_review", "i_time_planned", "i_time_in_progress", "i_votes",
-            "i_survey_yes", "i_survey_partly", "i_survey_no",
+            "i_created",
+            "i_reached_under_review",
+            "i_reached_planned",
+            "i_reached_in_progress",
+            "i_reached_shipped",
+            "i_declined",
+            "i_time_new",
+            "i_time_under_review",
+            "i_time_planned",
+            "i_time_in_progress",
+            "i_votes",
+            "i_survey_yes",
+            "i_survey_partly",
+            "i_survey_no",
         ],
-        Report::Listening => vec!["s_negative", "s_neutral", "s_positive", "d_posts", "d_answered", "d_answered_24h"],
-        Report::Club => vec!["c_joins", "c_leaves", "c_members", "e_events", "e_seats", "e_taken", "e_waitlisted"],
+        Report::Listening => vec![
+            "s_negative",
+            "s_neutral",
+            "s_positive",
+            "d_posts",
+            "d_answered",
+            "d_answered_24h",
+        ],
+        Report::Club => vec![
+            "c_joins",
+            "c_leaves",
+            "c_members",
+            "e_events",
+            "e_seats",
+            "e_taken",
+            "e_waitlisted",
+        ],
         Report::Moderation => vec![
-            "m_flags", "m_held", "m_appeals", "m_appeal_approved", "m_appeal_rejected", "m_appeal_dismissed",
-            "m_decided", "m_queue_open",
+            "m_flags",
+            "m_held",
+            "m_appeals",
+            "m_appeal_approved",
+            "m_appeal_rejected",
+            "m_appeal_dismissed",
+            "m_decided",
+            "m_queue_open",
         ],
     };
     if report == Report::Moderation {
@@ -634,22 +765,73 @@ fn health(c: &Ctx) -> Parts {
     let totals = vec![
         c.total("views", "Page views", Unit::Count, Higher, count("views")),
         c.total("posts", "New posts", Unit::Count, Higher, count("posts")),
-        c.total("new_members", "New members", Unit::Count, Higher, count("new_members")),
-        c.total("daily_active", "Daily active members (average)", Unit::Count, Higher, daily_mean("active")),
-        c.total("monthly_active", "Monthly active members", Unit::Count, Higher, level("active_30d")),
-        c.total("stickiness", "Daily / monthly active", Unit::Percent, Higher, stickiness()),
-        c.total("lively_topics", "Topics with 3+ members replying", Unit::Count, Higher, count("lively_topics")),
-        c.total("repliers", "Members replying to others (daily average)", Unit::Count, Higher, daily_mean("repliers")),
-        c.total("first_response", "Median time to first response", Unit::Hours, Lower, hours("first_response", 0.5)),
+        c.total(
+            "new_members",
+            "New members",
+            Unit::Count,
+            Higher,
+            count("new_members"),
+        ),
+        c.total(
+            "daily_active",
+            "Daily active members (average)",
+            Unit::Count,
+            Higher,
+            daily_mean("active"),
+        ),
+        c.total(
+            "monthly_active",
+            "Monthly active members",
+            Unit::Count,
+            Higher,
+            level("active_30d"),
+        ),
+        c.total(
+            "stickiness",
+            "Daily / monthly active",
+            Unit::Percent,
+            Higher,
+            stickiness(),
+        ),
+        c.total(
+            "lively_topics",
+            "Topics with 3+ members replying",
+            Unit::Count,
+            Higher,
+            count("lively_topics"),
+        ),
+        c.total(
+            "repliers",
+            "Members replying to others (daily average)",
+            Unit::Count,
+            Higher,
+            daily_mean("repliers"),
+        ),
+        c.total(
+            "first_response",
+            "Median time to first response",
+            Unit::Hours,
+            Lower,
+            hours("first_response", 0.5),
+        ),
     ];
     let charts = vec![
-        c.chart("views", "Page views", ChartKind::Line, Unit::Count, vec![c.series("views", "Page views", count("views"))]),
+        c.chart(
+            "views",
+            "Page views",
+            ChartKind::Line,
+            Unit::Count,
+            vec![c.series("views", "Page views", count("views"))],
+        ),
         c.chart(
             "content",
             "New posts and topics",
             ChartKind::Line,
             Unit::Count,
-            vec![c.series("posts", "Posts", count("posts")), c.series("topics", "Topics", count("topics"))],
+            vec![
+                c.series("posts", "Posts", count("posts")),
+                c.series("topics", "Topics", count("topics")),
+            ],
         ),
         c.chart(
             "members",
@@ -677,10 +859,34 @@ fn qa(c: &Ctx) -> Parts {
     use Better::*;
     let totals = vec![
         c.total("asked", "Questions asked", Unit::Count, Higher, count("q_asked")),
-        c.total("answered_24h", "Answered within 24 hours", Unit::Percent, Higher, share("q_answered_24h", "q_asked")),
-        c.total("answered_7d", "Answered within 7 days", Unit::Percent, Higher, share("q_answered_7d", "q_asked")),
-        c.total("first_answer_median", "Median time to first answer", Unit::Hours, Lower, hours("q_answered", 0.5)),
-        c.total("first_answer_p90", "90th percentile time to first answer", Unit::Hours, Lower, hours("q_answered", 0.9)),
+        c.total(
+            "answered_24h",
+            "Answered within 24 hours",
+            Unit::Percent,
+            Higher,
+            share("q_answered_24h", "q_asked"),
+        ),
+        c.total(
+            "answered_7d",
+            "Answered within 7 days",
+            Unit::Percent,
+            Higher,
+            share("q_answered_7d", "q_asked"),
+        ),
+        c.total(
+            "first_answer_median",
+            "Median time to first answer",
+            Unit::Hours,
+            Lower,
+            hours("q_answered", 0.5),
+        ),
+        c.total(
+            "first_answer_p90",
+            "90th percentile time to first answer",
+            Unit::Hours,
+            Lower,
+            hours("q_answered", 0.9),
+        ),
         c.total(
             "first_by_customers",
             "First answers by customers",
@@ -695,8 +901,20 @@ fn qa(c: &Ctx) -> Parts {
             Neither,
             share_of_sum("q_first_staff", &["q_first_customer", "q_first_staff"]),
         ),
-        c.total("accepted", "Accepted an answer", Unit::Percent, Higher, share("q_accepted", "q_asked")),
-        c.total("unanswered", "Still unanswered", Unit::Count, Lower, difference("q_asked", "q_answered")),
+        c.total(
+            "accepted",
+            "Accepted an answer",
+            Unit::Percent,
+            Higher,
+            share("q_accepted", "q_asked"),
+        ),
+        c.total(
+            "unanswered",
+            "Still unanswered",
+            Unit::Count,
+            Lower,
+            difference("q_asked", "q_answered"),
+        ),
     ];
     let charts = vec![
         c.chart(
@@ -706,7 +924,11 @@ fn qa(c: &Ctx) -> Parts {
             Unit::Count,
             vec![
                 c.series("within_24h", "Answered within 24 h", count("q_answered_24h")),
-                c.series("later", "Answered later", difference("q_answered", "q_answered_24h")),
+                c.series(
+                    "later",
+                    "Answered later",
+                    difference("q_answered", "q_answered_24h"),
+                ),
                 c.series("unanswered", "Unanswered", difference("q_asked", "q_answered")),
             ],
         ),
@@ -746,17 +968,38 @@ fn ideas(c: &Ctx) -> Parts {
     use Better::*;
     let p = c.period;
     let mut totals = vec![
-        c.total("created", "Ideas created", Unit::Count, Higher, count("i_created")),
+        c.total(
+            "created",
+            "Ideas created",
+            Unit::Count,
+            Higher,
+            count("i_created"),
+        ),
         c.total("votes", "Votes", Unit::Count, Higher, count("i_votes")),
-        c.total("shipped", "Shipped (of those created)", Unit::Count, Higher, count("i_reached_shipped")),
-        c.total("declined", "Declined (of those created)", Unit::Count, Neither, count("i_declined")),
+        c.total(
+            "shipped",
+            "Shipped (of those created)",
+            Unit::Count,
+            Higher,
+            count("i_reached_shipped"),
+        ),
+        c.total(
+            "declined",
+            "Declined (of those created)",
+            Unit::Count,
+            Neither,
+            count("i_declined"),
+        ),
     ];
     totals.push(c.total(
         "solved",
         "Shipped ideas that solved the problem",
         Unit::Percent,
         Higher,
-        share_of_sum("i_survey_yes", &["i_survey_yes", "i_survey_partly", "i_survey_no"]),
+        share_of_sum(
+            "i_survey_yes",
+            &["i_survey_yes", "i_survey_partly", "i_survey_no"],
+        ),
     ));
     let steps: Vec<Series> = FUNNEL
         .iter()
@@ -771,9 +1014,21 @@ fn ideas(c: &Ctx) -> Parts {
             values: vec![Some(c.data.sum("i_declined", p) as f64)],
         }))
         .collect();
-    let mut funnel = c.chart("funnel", "Ideas created in the period, by how far they got", ChartKind::Funnel, Unit::Count, steps);
+    let mut funnel = c.chart(
+        "funnel",
+        "Ideas created in the period, by how far they got",
+        ChartKind::Funnel,
+        Unit::Count,
+        steps,
+    );
     funnel.labels = vec!["Ideas".into()];
-    let votes = c.chart("votes", "Votes on ideas", ChartKind::Stacked, Unit::Count, vec![c.series("votes", "Votes", count("i_votes"))]);
+    let votes = c.chart(
+        "votes",
+        "Votes on ideas",
+        ChartKind::Stacked,
+        Unit::Count,
+        vec![c.series("votes", "Votes", count("i_votes"))],
+    );
     let survey = c.chart(
         "survey",
         "Did the shipped idea solve your problem?",
@@ -791,8 +1046,17 @@ fn ideas(c: &Ctx) -> Parts {
     for (metric, label, time) in FUNNEL {
         let n = c.data.sum(metric, p);
         let conversion = before.and_then(|b| (b > 0).then(|| 100.0 * n as f64 / b as f64));
-        let time = if time.is_empty() { None } else { days_in(time)(c.data, p) };
-        rows.push(vec![Cell::Text(label.into()), Cell::Number(Some(n as f64)), Cell::Number(conversion), Cell::Number(time)]);
+        let time = if time.is_empty() {
+            None
+        } else {
+            days_in(time)(c.data, p)
+        };
+        rows.push(vec![
+            Cell::Text(label.into()),
+            Cell::Number(Some(n as f64)),
+            Cell::Number(conversion),
+            Cell::Number(time),
+        ]);
         before = Some(n);
     }
     let created = c.data.sum("i_created", p);
@@ -821,14 +1085,48 @@ fn listening(c: &Ctx) -> Parts {
     use Better::*;
     const MOODS: &[&str] = &["s_negative", "s_neutral", "s_positive"];
     let totals = vec![
-        c.total("scored", "Posts scored for sentiment", Unit::Count, Neither, Box::new(|d: &Data, p| {
-            Some(MOODS.iter().map(|m| d.sum(m, p)).sum::<i64>() as f64)
-        })),
-        c.total("negative", "Negative posts", Unit::Percent, Lower, share_of_sum("s_negative", MOODS)),
-        c.total("positive", "Positive posts", Unit::Percent, Higher, share_of_sum("s_positive", MOODS)),
-        c.total("detractors", "Detractor posts", Unit::Count, Lower, count("d_posts")),
-        c.total("detractor_response", "Median time to a staff response", Unit::Hours, Lower, hours("d_answered", 0.5)),
-        c.total("detractors_24h", "Detractors answered within 24 hours", Unit::Percent, Higher, share("d_answered_24h", "d_posts")),
+        c.total(
+            "scored",
+            "Posts scored for sentiment",
+            Unit::Count,
+            Neither,
+            Box::new(|d: &Data, p| Some(MOODS.iter().map(|m| d.sum(m, p)).sum::<i64>() as f64)),
+        ),
+        c.total(
+            "negative",
+            "Negative posts",
+            Unit::Percent,
+            Lower,
+            share_of_sum("s_negative", MOODS),
+        ),
+        c.total(
+            "positive",
+            "Positive posts",
+            Unit::Percent,
+            Higher,
+            share_of_sum("s_positive", MOODS),
+        ),
+        c.total(
+            "detractors",
+            "Detractor posts",
+            Unit::Count,
+            Lower,
+            count("d_posts"),
+        ),
+        c.total(
+            "detractor_response",
+            "Median time to a staff response",
+            Unit::Hours,
+            Lower,
+            hours("d_answered", 0.5),
+        ),
+        c.total(
+            "detractors_24h",
+            "Detractors answered within 24 hours",
+            Unit::Percent,
+            Higher,
+            share("d_answered_24h", "d_posts"),
+        ),
     ];
     let charts = vec![
         c.chart(
@@ -859,22 +1157,61 @@ fn listening(c: &Ctx) -> Parts {
 fn club(c: &Ctx) -> Parts {
     use Better::*;
     let totals = vec![
-        c.total("members", "Members at the end of the period", Unit::Count, Higher, level("c_members")),
+        c.total(
+            "members",
+            "Members at the end of the period",
+            Unit::Count,
+            Higher,
+            level("c_members"),
+        ),
         c.total("joins", "Joined", Unit::Count, Higher, count("c_joins")),
         c.total("leaves", "Left", Unit::Count, Lower, count("c_leaves")),
-        c.total("net", "Net change", Unit::Count, Higher, difference("c_joins", "c_leaves")),
-        c.total("seats", "Event seats offered", Unit::Count, Higher, count("e_seats")),
-        c.total("taken", "Event seats taken", Unit::Count, Higher, count("e_taken")),
-        c.total("waitlisted", "Waitlisted", Unit::Count, Neither, count("e_waitlisted")),
+        c.total(
+            "net",
+            "Net change",
+            Unit::Count,
+            Higher,
+            difference("c_joins", "c_leaves"),
+        ),
+        c.total(
+            "seats",
+            "Event seats offered",
+            Unit::Count,
+            Higher,
+            count("e_seats"),
+        ),
+        c.total(
+            "taken",
+            "Event seats taken",
+            Unit::Count,
+            Higher,
+            count("e_taken"),
+        ),
+        c.total(
+            "waitlisted",
+            "Waitlisted",
+            Unit::Count,
+            Neither,
+            count("e_waitlisted"),
+        ),
     ];
     let charts = vec![
-        c.chart("members", "Club members", ChartKind::Line, Unit::Count, vec![c.series("members", "Members", level("c_members"))]),
+        c.chart(
+            "members",
+            "Club members",
+            ChartKind::Line,
+            Unit::Count,
+            vec![c.series("members", "Members", level("c_members"))],
+        ),
         c.chart(
             "joins_leaves",
             "Joins and leaves",
             ChartKind::Line,
             Unit::Count,
-            vec![c.series("joins", "Joined", count("c_joins")), c.series("leaves", "Left", count("c_leaves"))],
+            vec![
+                c.series("joins", "Joined", count("c_joins")),
+                c.series("leaves", "Left", count("c_leaves")),
+            ],
         ),
         c.chart(
             "seats",
@@ -895,16 +1232,37 @@ fn moderation(c: &Ctx) -> Parts {
     use Better::*;
     let totals = vec![
         c.total("flags", "Flags", Unit::Count, Neither, count("m_flags")),
-        c.total("held", "Posts held by the rules", Unit::Count, Neither, count("m_held")),
-        c.total("queue", "In the queue at the end of the period", Unit::Count, Lower, level("m_queue_open")),
-        c.total("decision", "Median time to a decision", Unit::Hours, Lower, hours("m_decided", 0.5)),
+        c.total(
+            "held",
+            "Posts held by the rules",
+            Unit::Count,
+            Neither,
+            count("m_held"),
+        ),
+        c.total(
+            "queue",
+            "In the queue at the end of the period",
+            Unit::Count,
+            Lower,
+            level("m_queue_open"),
+        ),
+        c.total(
+            "decision",
+            "Median time to a decision",
+            Unit::Hours,
+            Lower,
+            hours("m_decided", 0.5),
+        ),
         c.total("appeals", "Appeals", Unit::Count, Neither, count("m_appeals")),
         c.total(
             "overturned",
             "Appeals granted",
             Unit::Percent,
             Neither,
-            share_of_sum("m_appeal_approved", &["m_appeal_approved", "m_appeal_rejected", "m_appeal_dismissed"]),
+            share_of_sum(
+                "m_appeal_approved",
+                &["m_appeal_approved", "m_appeal_rejected", "m_appeal_dismissed"],
+            ),
         ),
     ];
     let charts = vec![
@@ -913,18 +1271,41 @@ fn moderation(c: &Ctx) -> Parts {
             "Flags and held posts",
             ChartKind::Stacked,
             Unit::Count,
-            vec![c.series("flags", "Flags", count("m_flags")), c.series("held", "Held posts", count("m_held"))],
+            vec![
+                c.series("flags", "Flags", count("m_flags")),
+                c.series("held", "Held posts", count("m_held")),
+            ],
         ),
-        c.chart("queue", "The queue's size at the end of each day", ChartKind::Line, Unit::Count, vec![c.series("queue", "Open items", level("m_queue_open"))]),
-        c.chart("decision", "Median time to a decision", ChartKind::Line, Unit::Hours, vec![c.series("decision", "Median", hours("m_decided", 0.5))]),
+        c.chart(
+            "queue",
+            "The queue's size at the end of each day",
+            ChartKind::Line,
+            Unit::Count,
+            vec![c.series("queue", "Open items", level("m_queue_open"))],
+        ),
+        c.chart(
+            "decision",
+            "Median time to a decision",
+            ChartKind::Line,
+            Unit::Hours,
+            vec![c.series("decision", "Median", hours("m_decided", 0.5))],
+        ),
     ];
     let p = c.period;
     let known: i64 = HELD_RULES.iter().map(|(m, _)| c.data.sum(m, p)).sum();
     let mut rows: Vec<Vec<Cell>> = HELD_RULES
         .iter()
-        .map(|(m, label)| vec![Cell::Text((*label).into()), Cell::Number(Some(c.data.sum(m, p) as f64))])
+        .map(|(m, label)| {
+            vec![
+                Cell::Text((*label).into()),
+                Cell::Number(Some(c.data.sum(m, p) as f64)),
+            ]
+        })
         .collect();
-    rows.push(vec![Cell::Text("Other".into()), Cell::Number(Some((c.data.sum("m_held", p) - known) as f64))]);
+    rows.push(vec![
+        Cell::Text("Other".into()),
+        Cell::Number(Some((c.data.sum("m_held", p) - known) as f64)),
+    ]);
     let held = Table {
         key: "held_by_rule".into(),
         title: "Posts held, by rule".into(),
@@ -941,7 +1322,12 @@ fn moderation(c: &Ctx) -> Parts {
             ("Dismissed", "m_appeal_dismissed"),
         ]
         .iter()
-        .map(|(label, m)| vec![Cell::Text((*label).into()), Cell::Number(Some(c.data.sum(m, p) as f64))])
+        .map(|(label, m)| {
+            vec![
+                Cell::Text((*label).into()),
+                Cell::Number(Some(c.data.sum(m, p) as f64)),
+            ]
+        })
         .collect(),
     };
     (totals, charts, vec![held, appeals])
@@ -1054,7 +1440,13 @@ async fn events(conn: &mut AsyncPgConnection, p: Period) -> DomainResult<Table> 
     Ok(Table {
         key: "events".into(),
         title: "Events in the period".into(),
-        columns: vec!["Event".into(), "Day".into(), "Seats".into(), "Taken".into(), "Waitlisted".into()],
+        columns: vec![
+            "Event".into(),
+            "Day".into(),
+            "Seats".into(),
+            "Taken".into(),
+            "Waitlisted".into(),
+        ],
         rows: rows
             .into_iter()
             .map(|r| {
@@ -1090,13 +1482,21 @@ fn cell(c: &Cell) -> String {
 /// (the totals, each chart's table, each table).
 pub fn to_csv(view: &ReportView, table: Option<&str>) -> DomainResult<String> {
     let mut out = String::new();
-    let all: Vec<Table> = view.charts.iter().map(Chart::table).chain(view.tables.iter().cloned()).collect();
+    let all: Vec<Table> = view
+        .charts
+        .iter()
+        .map(Chart::table)
+        .chain(view.tables.iter().cloned())
+        .collect();
     if let Some(key) = table {
         let t = all
             .iter()
             .find(|t| t.key == key)
             .ok_or_else(|| DomainError::invalid("table", "is not a table of this report"))?;
-        push_record(&mut out, &t.columns.iter().map(|c| text_cell(c)).collect::<Vec<_>>());
+        push_record(
+            &mut out,
+            &t.columns.iter().map(|c| text_cell(c)).collect::<Vec<_>>(),
+        );
         for row in &t.rows {
             push_record(&mut out, &row.iter().map(cell).collect::<Vec<_>>());
         }
@@ -1109,7 +1509,12 @@ pub fn to_csv(view: &ReportView, table: Option<&str>) -> DomainResult<String> {
         for (col, v) in [(&period, t.value), (&previous, t.previous)] {
             push_record(
                 &mut out,
-                &[plain_cell("Totals"), text_cell(t.label), plain_cell(col), plain_cell(&number(v))],
+                &[
+                    plain_cell("Totals"),
+                    text_cell(t.label),
+                    plain_cell(col),
+                    plain_cell(&number(v)),
+                ],
             );
         }
     }
@@ -1120,7 +1525,15 @@ pub fn to_csv(view: &ReportView, table: Option<&str>) -> DomainResult<String> {
                 _ => String::new(),
             };
             for (col, value) in t.columns.iter().zip(row.iter()).skip(1) {
-                push_record(&mut out, &[text_cell(&t.title), text_cell(&label), text_cell(col), cell(value)]);
+                push_record(
+                    &mut out,
+                    &[
+                        text_cell(&t.title),
+                        text_cell(&label),
+                        text_cell(col),
+                        cell(value),
+                    ],
+                );
             }
         }
     }
@@ -1134,6 +1547,8 @@ mod unit {
     #[test]
     fn percentiles_interpolate() {
         assert_eq!(percentile(&[3600, 7200, 108000], 0.5), Some(7200.0));
+        assert_eq!(percentile(&[108000, 3600, 7200], 0.5), Some(7200.0), "any order");
+        assert_eq!(percentile(&[40, 10, 30, 20], 0.5), Some(25.0));
         assert_eq!(percentile(&[10, 20], 0.5), Some(15.0));
         assert_eq!(percentile(&[], 0.5), None);
         assert_eq!(percentile(&[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], 0.9), Some(10.0));
@@ -1142,12 +1557,22 @@ mod unit {
     #[test]
     fn long_periods_are_charted_by_week() {
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-        let p = Period { from: d("2026-01-01"), to: d("2026-12-31") };
+        let p = Period {
+            from: d("2026-01-01"),
+            to: d("2026-12-31"),
+        };
         let b = buckets(p);
         assert_eq!(b.len(), 53);
         assert_eq!(b[0].days(), 7);
         assert_eq!(b[52].days(), 1);
-        assert_eq!(buckets(Period { from: d("2026-11-01"), to: d("2026-11-30") }).len(), 30);
+        assert_eq!(
+            buckets(Period {
+                from: d("2026-11-01"),
+                to: d("2026-11-30")
+            })
+            .len(),
+            30
+        );
     }
 
     #[test]

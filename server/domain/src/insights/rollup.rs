@@ -290,7 +290,9 @@ pub async fn rollup_days(hearth: &Hearth, from: NaiveDate, to: NaiveDate) -> Dom
 
 async fn rollup_in(conn: &mut AsyncPgConnection, from: NaiveDate, to: NaiveDate) -> DomainResult<()> {
     conn.transaction::<(), DomainError, _>(async |conn| {
-        diesel::sql_query("SET LOCAL TimeZone = 'UTC'").execute(conn).await?;
+        diesel::sql_query("SET LOCAL TimeZone = 'UTC'")
+            .execute(conn)
+            .await?;
         diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
             .bind::<diesel::sql_types::BigInt, _>(LOCK)
             .execute(conn)
@@ -335,13 +337,14 @@ struct Day {
     d: NaiveDate,
 }
 
-/// The days before today the worker owes a rollup: those not rolled up since they ended (of the last weeks),
-/// and those whose cohort an event since `since` touched.
+/// The days before today the worker owes a rollup: those not rolled up since they ended (from the day before
+/// its previous run, at most five weeks back), and those whose cohort an event since `since` touched.
 async fn owed_days(conn: &mut AsyncPgConnection, since: DateTime<Utc>) -> DomainResult<Vec<NaiveDate>> {
     diesel::sql_query("SET TimeZone = 'UTC'").execute(conn).await?;
     let rows: Vec<Day> = diesel::sql_query(
         "SELECT DISTINCT d FROM (
-             SELECT g.d::date AS d FROM generate_series(current_date - $2::int, current_date - 1, interval '1 day') g(d)
+             SELECT g.d::date AS d FROM generate_series(greatest(current_date - $2::int, $1::date - 1), current_date - 1,
+                                                       interval '1 day') g(d)
              LEFT JOIN insight_computed c ON c.day = g.d::date
              WHERE c.day IS NULL OR c.computed_at < g.d::date + 1
              UNION SELECT asked_at::date FROM questions WHERE first_answer_at >= $1
@@ -417,7 +420,9 @@ pub async fn refresh_if_due(hearth: &Hearth) -> DomainResult<Option<Refreshed>> 
             if inserted == 0 {
                 return Ok(None);
             }
-            Utc::now() - Duration::days(CATCH_UP_DAYS)
+            // The first run keeps up from now on; history is `hearth insights backfill`'s (a first run over
+            // weeks of a large community would load a fresh instance for minutes).
+            Utc::now()
         }
     };
     // Events are stamped when their transaction began: look a little further back than the bookmark.
@@ -489,10 +494,19 @@ mod unit {
 
     #[test]
     fn consecutive_days_form_runs() {
-        let days = vec![d("2026-11-05"), d("2026-11-03"), d("2026-11-04"), d("2026-11-09"), d("2026-11-09")];
+        let days = vec![
+            d("2026-11-05"),
+            d("2026-11-03"),
+            d("2026-11-04"),
+            d("2026-11-09"),
+            d("2026-11-09"),
+        ];
         assert_eq!(
             runs(days),
-            vec![(d("2026-11-03"), d("2026-11-05")), (d("2026-11-09"), d("2026-11-09"))]
+            vec![
+                (d("2026-11-03"), d("2026-11-05")),
+                (d("2026-11-09"), d("2026-11-09"))
+            ]
         );
     }
 }

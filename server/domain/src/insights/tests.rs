@@ -73,18 +73,53 @@ async fn exec(hearth: &Hearth, sql: &str, id: i64, at: chrono::DateTime<Utc>) {
 
 /// Moves a question (and its first post) to `at`.
 async fn asked_at(w: &World, q: TopicId, at: chrono::DateTime<Utc>) {
-    exec(&w.hearth, "UPDATE questions SET asked_at = $2, created_at = $2 WHERE topic_id = $1", q.0, at).await;
-    exec(&w.hearth, "UPDATE topics SET created_at = $2 WHERE id = $1", q.0, at).await;
-    exec(&w.hearth, "UPDATE posts SET created_at = $2 WHERE topic_id = $1 AND post_number = 1", q.0, at).await;
+    exec(
+        &w.hearth,
+        "UPDATE questions SET asked_at = $2, created_at = $2 WHERE topic_id = $1",
+        q.0,
+        at,
+    )
+    .await;
+    exec(
+        &w.hearth,
+        "UPDATE topics SET created_at = $2 WHERE id = $1",
+        q.0,
+        at,
+    )
+    .await;
+    exec(
+        &w.hearth,
+        "UPDATE posts SET created_at = $2 WHERE topic_id = $1 AND post_number = 1",
+        q.0,
+        at,
+    )
+    .await;
 }
 
 /// Answers a question `after` its asking, as `who`.
 async fn answered(w: &World, q: TopicId, who: &Actor, at: chrono::DateTime<Utc>) {
-    let post = crate::qa::answer(&w.hearth, who, q, "Yes: I had the same, the dealer swapped the controller for free.")
-        .await
-        .unwrap();
-    exec(&w.hearth, "UPDATE posts SET created_at = $2 WHERE id = $1", post.id.0, at).await;
-    exec(&w.hearth, "UPDATE questions SET first_answer_at = $2 WHERE topic_id = $1", q.0, at).await;
+    let post = crate::qa::answer(
+        &w.hearth,
+        who,
+        q,
+        "Yes: I had the same, the dealer swapped the controller for free.",
+    )
+    .await
+    .unwrap();
+    exec(
+        &w.hearth,
+        "UPDATE posts SET created_at = $2 WHERE id = $1",
+        post.id.0,
+        at,
+    )
+    .await;
+    exec(
+        &w.hearth,
+        "UPDATE questions SET first_answer_at = $2 WHERE topic_id = $1",
+        q.0,
+        at,
+    )
+    .await;
 }
 
 async fn question(w: &World, title: &str, products: &[&Product]) -> TopicId {
@@ -103,7 +138,11 @@ async fn question(w: &World, title: &str, products: &[&Product]) -> TopicId {
 }
 
 fn total(view: &ReportView, key: &str) -> Option<f64> {
-    view.totals.iter().find(|t| t.key == key).unwrap_or_else(|| panic!("no total {key}")).value
+    view.totals
+        .iter()
+        .find(|t| t.key == key)
+        .unwrap_or_else(|| panic!("no total {key}"))
+        .value
 }
 
 fn since(days_ago: i64) -> Period {
@@ -119,9 +158,24 @@ async fn four_questions(w: &World) -> NaiveDate {
     let day = Utc::now().date_naive() - Duration::days(3);
     let at = day.and_hms_opt(8, 0, 0).unwrap().and_utc();
     let q1 = question(w, "Anybody experience with the Lumen X controller?", &[&w.bike]).await;
-    let q2 = question(w, "Anybody experience with winter range on the Lumen X?", &[&w.bike]).await;
-    let q3 = question(w, "Anybody experience with the fast charger and old batteries?", &[&w.charger]).await;
-    let q4 = question(w, "Anybody experience with roof racks for the Lumen X?", &[&w.bike]).await;
+    let q2 = question(
+        w,
+        "Anybody experience with winter range on the Lumen X?",
+        &[&w.bike],
+    )
+    .await;
+    let q3 = question(
+        w,
+        "Anybody experience with the fast charger and old batteries?",
+        &[&w.charger],
+    )
+    .await;
+    let q4 = question(
+        w,
+        "Anybody experience with roof racks for the Lumen X?",
+        &[&w.bike],
+    )
+    .await;
     for q in [q1, q2, q3, q4] {
         asked_at(w, q, at).await;
     }
@@ -135,15 +189,26 @@ async fn four_questions(w: &World) -> NaiveDate {
 async fn qa_metrics_match_a_known_history() {
     let w = world().await;
     let day = four_questions(&w).await;
-    rollup_days(&w.hearth, day - Duration::days(1), Utc::now().date_naive()).await.unwrap();
+    rollup_days(&w.hearth, day - Duration::days(1), Utc::now().date_naive())
+        .await
+        .unwrap();
 
-    let view = load(&w.hearth, &w.product, Report::Qa, since(6), Filter::default()).await.unwrap();
+    let view = load(&w.hearth, &w.product, Report::Qa, since(6), Filter::default())
+        .await
+        .unwrap();
     assert_eq!(total(&view, "asked"), Some(4.0));
     assert_eq!(total(&view, "answered_24h"), Some(50.0));
     assert_eq!(total(&view, "answered_7d"), Some(75.0));
-    assert_eq!(total(&view, "first_answer_median"), Some(2.0), "median first answer 2 h");
+    assert_eq!(
+        total(&view, "first_answer_median"),
+        Some(2.0),
+        "median first answer 2 h"
+    );
     let staff_share = total(&view, "first_by_staff").unwrap();
-    assert!((staff_share - 100.0 / 3.0).abs() < 1e-9, "staff answered 1 of 3 first: {staff_share}");
+    assert!(
+        (staff_share - 100.0 / 3.0).abs() < 1e-9,
+        "staff answered 1 of 3 first: {staff_share}"
+    );
     assert_eq!(total(&view, "unanswered"), Some(1.0));
     // The previous period of the same length had nothing.
     let asked = view.totals.iter().find(|t| t.key == "asked").unwrap();
@@ -155,27 +220,45 @@ async fn qa_metrics_match_a_known_history() {
         product: Some(w.bike.id.0),
         category: None,
     };
-    let view = load(&w.hearth, &w.product, Report::Qa, since(6), bike).await.unwrap();
+    let view = load(&w.hearth, &w.product, Report::Qa, since(6), bike)
+        .await
+        .unwrap();
     assert_eq!(total(&view, "asked"), Some(3.0));
     let within = total(&view, "answered_24h").unwrap();
     assert!((within - 100.0 / 3.0).abs() < 1e-9);
     assert_eq!(view.product.as_ref().unwrap().name, "Lumen X e-bike");
 
     // Worst answer rate first: the bike (2 of 3) before the charger (1 of 1).
-    let view = load(&w.hearth, &w.product, Report::Qa, since(6), Filter::default()).await.unwrap();
+    let view = load(&w.hearth, &w.product, Report::Qa, since(6), Filter::default())
+        .await
+        .unwrap();
     let table = view.tables.iter().find(|t| t.key == "by_product").unwrap();
     let names: Vec<&Cell> = table.rows.iter().map(|r| &r[0]).collect();
     assert_eq!(
         names,
-        vec![&Cell::Text("Lumen X e-bike".into()), &Cell::Text("Fast charger".into())]
+        vec![
+            &Cell::Text("Lumen X e-bike".into()),
+            &Cell::Text("Fast charger".into())
+        ]
     );
-    assert_eq!(table.rows[0][3], Cell::Number(Some(1.0)), "one bike question unanswered");
+    assert_eq!(
+        table.rows[0][3],
+        Cell::Number(Some(1.0)),
+        "one bike question unanswered"
+    );
 
     // The chart's day of asking holds the four, split by outcome.
     let chart = view.charts.iter().find(|c| c.key == "questions").unwrap();
-    let i = chart.labels.iter().position(|l| *l == day.format("%Y-%m-%d").to_string()).unwrap();
+    let i = chart
+        .labels
+        .iter()
+        .position(|l| *l == day.format("%Y-%m-%d").to_string())
+        .unwrap();
     let at = |key: &str| chart.series.iter().find(|s| s.key == key).unwrap().values[i];
-    assert_eq!((at("within_24h"), at("later"), at("unanswered")), (Some(2.0), Some(1.0), Some(1.0)));
+    assert_eq!(
+        (at("within_24h"), at("later"), at("unanswered")),
+        (Some(2.0), Some(1.0), Some(1.0))
+    );
 }
 
 #[tokio::test]
@@ -200,8 +283,20 @@ async fn rollups_equal_the_raw_rows_for_the_same_days() {
         .await
         .unwrap();
         let at = Utc::now() - Duration::days(d) - Duration::hours(1);
-        exec(&w.hearth, "UPDATE topics SET created_at = $2 WHERE id = $1", topic.id.0, at).await;
-        exec(&w.hearth, "UPDATE posts SET created_at = $2 WHERE topic_id = $1", topic.id.0, at).await;
+        exec(
+            &w.hearth,
+            "UPDATE topics SET created_at = $2 WHERE id = $1",
+            topic.id.0,
+            at,
+        )
+        .await;
+        exec(
+            &w.hearth,
+            "UPDATE posts SET created_at = $2 WHERE topic_id = $1",
+            topic.id.0,
+            at,
+        )
+        .await;
         // The team has no posting pace, so ten replies in a row are fine.
         for who in [&w.staff, &w.product] {
             let p = reply(
@@ -215,11 +310,19 @@ async fn rollups_equal_the_raw_rows_for_the_same_days() {
             )
             .await
             .unwrap();
-            exec(&w.hearth, "UPDATE posts SET created_at = $2 WHERE id = $1", p.id.0, at + Duration::minutes(30)).await;
+            exec(
+                &w.hearth,
+                "UPDATE posts SET created_at = $2 WHERE id = $1",
+                p.id.0,
+                at + Duration::minutes(30),
+            )
+            .await;
         }
     }
     let today = Utc::now().date_naive();
-    rollup_days(&w.hearth, today - Duration::days(7), today).await.unwrap();
+    rollup_days(&w.hearth, today - Duration::days(7), today)
+        .await
+        .unwrap();
 
     #[derive(QueryableByName)]
     struct PerDay {
@@ -245,20 +348,37 @@ async fn rollups_equal_the_raw_rows_for_the_same_days() {
     drop(conn);
 
     let period = since(7);
-    let health = load(&w.hearth, &w.product, Report::Health, period, Filter::default()).await.unwrap();
-    let qa = load(&w.hearth, &w.product, Report::Qa, period, Filter::default()).await.unwrap();
+    let health = load(&w.hearth, &w.product, Report::Health, period, Filter::default())
+        .await
+        .unwrap();
+    let qa = load(&w.hearth, &w.product, Report::Qa, period, Filter::default())
+        .await
+        .unwrap();
     let series = |view: &ReportView, chart: &str, key: &str, day: NaiveDate| {
         let c = view.charts.iter().find(|c| c.key == chart).unwrap();
-        let i = c.labels.iter().position(|l| *l == day.format("%Y-%m-%d").to_string()).unwrap();
+        let i = c
+            .labels
+            .iter()
+            .position(|l| *l == day.format("%Y-%m-%d").to_string())
+            .unwrap();
         c.series.iter().find(|s| s.key == key).unwrap().values[i].unwrap()
     };
     assert!(raw_posts.len() >= 5);
     for r in &raw_posts {
-        assert_eq!(series(&health, "content", "posts", r.d), r.n as f64, "posts on {}", r.d);
+        assert_eq!(
+            series(&health, "content", "posts", r.d),
+            r.n as f64,
+            "posts on {}",
+            r.d
+        );
     }
     for r in &raw_asked {
         let c = qa.charts.iter().find(|c| c.key == "questions").unwrap();
-        let i = c.labels.iter().position(|l| *l == r.d.format("%Y-%m-%d").to_string()).unwrap();
+        let i = c
+            .labels
+            .iter()
+            .position(|l| *l == r.d.format("%Y-%m-%d").to_string())
+            .unwrap();
         let sum: f64 = c.series.iter().map(|s| s.values[i].unwrap()).sum();
         assert_eq!(sum, r.n as f64, "questions asked on {}", r.d);
     }
@@ -275,12 +395,22 @@ async fn club_joins_and_leaves_are_counted() {
     let w = world().await;
     crate::club::join(&w.hearth, &w.asker).await.unwrap();
     crate::club::join(&w.hearth, &w.helper).await.unwrap();
-    crate::club::leave(&w.hearth, &w.helper.clone().in_club(true)).await.unwrap();
+    crate::club::leave(&w.hearth, &w.helper.clone().in_club(true))
+        .await
+        .unwrap();
     let today = Utc::now().date_naive();
-    rollup_days(&w.hearth, today - Duration::days(1), today).await.unwrap();
-    let view = load(&w.hearth, &w.product, Report::Club, since(6), Filter::default()).await.unwrap();
+    rollup_days(&w.hearth, today - Duration::days(1), today)
+        .await
+        .unwrap();
+    let view = load(&w.hearth, &w.product, Report::Club, since(6), Filter::default())
+        .await
+        .unwrap();
     assert_eq!(total(&view, "joins"), Some(2.0));
-    assert_eq!(total(&view, "leaves"), Some(1.0), "leaving deletes the membership, the event stays");
+    assert_eq!(
+        total(&view, "leaves"),
+        Some(1.0),
+        "leaving deletes the membership, the event stays"
+    );
     assert_eq!(total(&view, "net"), Some(1.0));
     assert_eq!(total(&view, "members"), Some(1.0));
     let tiers = view.tables.iter().find(|t| t.key == "tiers").unwrap();
@@ -315,19 +445,38 @@ async fn restricted_content_counts_but_no_member_is_named() {
     .unwrap();
     four_questions(&w).await;
     let today = Utc::now().date_naive();
-    rollup_days(&w.hearth, today - Duration::days(6), today).await.unwrap();
-    let all = load(&w.hearth, &w.staff, Report::Health, since(6), Filter::default()).await.unwrap();
+    rollup_days(&w.hearth, today - Duration::days(6), today)
+        .await
+        .unwrap();
+    let all = load(&w.hearth, &w.staff, Report::Health, since(6), Filter::default())
+        .await
+        .unwrap();
     let team_only = Filter {
         product: None,
         category: Some(team.id.0),
     };
-    let team_view = load(&w.hearth, &w.staff, Report::Health, since(6), team_only).await.unwrap();
-    assert_eq!(total(&team_view, "posts"), Some(1.0), "the staff-only topic counts");
+    let team_view = load(&w.hearth, &w.staff, Report::Health, since(6), team_only)
+        .await
+        .unwrap();
+    assert_eq!(
+        total(&team_view, "posts"),
+        Some(1.0),
+        "the staff-only topic counts"
+    );
     assert!(total(&all, "posts").unwrap() >= 8.0);
     for report in super::Report::ALL {
-        let view = load(&w.hearth, &w.staff, report, since(6), Filter::default()).await.unwrap();
+        let view = load(&w.hearth, &w.staff, report, since(6), Filter::default())
+            .await
+            .unwrap();
         let json = serde_json::to_string(&view).unwrap();
-        for private in ["in_asker", "in_helper", "in_staff", "@example.com", "recall plan", "dealer swapped"] {
+        for private in [
+            "in_asker",
+            "in_helper",
+            "in_staff",
+            "@example.com",
+            "recall plan",
+            "dealer swapped",
+        ] {
             assert!(!json.contains(private), "{report:?} shows {private}");
         }
     }
@@ -337,7 +486,9 @@ async fn restricted_content_counts_but_no_member_is_named() {
 async fn ideas_funnel_counts_every_step_an_idea_passed() {
     let w = world().await;
     let admin = account(&w.hearth, "in_admin4", vec![Role::Admin]).await;
-    create_category(&w.hearth, &admin, &category("ideas", "public", "everyone")).await.unwrap();
+    create_category(&w.hearth, &admin, &category("ideas", "public", "everyone"))
+        .await
+        .unwrap();
     let submit = |title: &'static str| {
         let hearth = w.hearth.clone();
         let asker = w.asker.clone();
@@ -361,11 +512,35 @@ async fn ideas_funnel_counts_every_step_an_idea_passed() {
     let declined = submit("A built-in coffee maker on the handlebar").await;
     let created = Utc::now() - Duration::days(5);
     for idea in [shipped, declined] {
-        exec(&w.hearth, "UPDATE ideas SET created_at = $2 WHERE topic_id = $1", idea.0, created).await;
+        exec(
+            &w.hearth,
+            "UPDATE ideas SET created_at = $2 WHERE topic_id = $1",
+            idea.0,
+            created,
+        )
+        .await;
     }
-    crate::ideas::change_status(&w.hearth, &w.product, shipped, "planned", "On the roadmap for spring.").await.unwrap();
-    crate::ideas::change_status(&w.hearth, &w.product, shipped, "shipped", "Out in firmware 4.2.").await.unwrap();
-    crate::ideas::change_status(&w.hearth, &w.product, declined, "declined", "Not something we will build.").await.unwrap();
+    crate::ideas::change_status(
+        &w.hearth,
+        &w.product,
+        shipped,
+        "planned",
+        "On the roadmap for spring.",
+    )
+    .await
+    .unwrap();
+    crate::ideas::change_status(&w.hearth, &w.product, shipped, "shipped", "Out in firmware 4.2.")
+        .await
+        .unwrap();
+    crate::ideas::change_status(
+        &w.hearth,
+        &w.product,
+        declined,
+        "declined",
+        "Not something we will build.",
+    )
+    .await
+    .unwrap();
     // The shipped idea waited 2 days as new, then 1 day planned; the declined one 4 days as new.
     let mut conn = db::conn(w.hearth.db()).await.unwrap();
     diesel::sql_query(
@@ -382,8 +557,12 @@ async fn ideas_funnel_counts_every_step_an_idea_passed() {
     .unwrap();
     drop(conn);
     let today = Utc::now().date_naive();
-    rollup_days(&w.hearth, today - Duration::days(6), today).await.unwrap();
-    let view = load(&w.hearth, &w.product, Report::Ideas, since(6), Filter::default()).await.unwrap();
+    rollup_days(&w.hearth, today - Duration::days(6), today)
+        .await
+        .unwrap();
+    let view = load(&w.hearth, &w.product, Report::Ideas, since(6), Filter::default())
+        .await
+        .unwrap();
     let funnel = view.charts.iter().find(|c| c.key == "funnel").unwrap();
     let steps: Vec<(&str, Option<f64>)> = funnel.series.iter().map(|s| (s.key, s.values[0])).collect();
     assert_eq!(
@@ -398,7 +577,11 @@ async fn ideas_funnel_counts_every_step_an_idea_passed() {
         ]
     );
     let table = view.tables.iter().find(|t| t.key == "funnel_steps").unwrap();
-    assert_eq!(table.rows[0][3], Cell::Number(Some(3.0)), "2 and 4 days as new: median 3");
+    assert_eq!(
+        table.rows[0][3],
+        Cell::Number(Some(3.0)),
+        "2 and 4 days as new: median 3"
+    );
     assert_eq!(table.rows[2][3], Cell::Number(Some(1.0)), "1 day planned");
     assert_eq!(table.rows[1][2], Cell::Number(Some(50.0)), "half went past new");
 }
@@ -431,36 +614,77 @@ fn field<T: std::fmt::Debug>(r: Result<T, DomainError>) -> String {
 #[tokio::test]
 async fn bad_periods_and_filters_name_their_field() {
     assert_eq!(field(Period::parse(Some("12"), None, None)), "days");
-    assert_eq!(field(Period::parse(None, Some("2026-02-30"), Some("2026-03-01"))), "from");
-    assert_eq!(field(Period::parse(None, Some("2026-03-02"), Some("2026-03-01"))), "to");
-    assert_eq!(Period::parse(None, None, Some("2026-03-02")).unwrap().days(), 30, "to alone: the 30 days up to it");
-    assert_eq!(Period::parse(None, Some("2026-03-02"), None).unwrap().to, Utc::now().date_naive());
-    assert_eq!(field(Period::parse(None, Some("2020-01-01"), Some("2026-01-01"))), "from");
-    assert_eq!(field(Period::parse(None, Some("x"), Some("2999-01-01"))), "from,to");
+    assert_eq!(
+        field(Period::parse(None, Some("2026-02-30"), Some("2026-03-01"))),
+        "from"
+    );
+    assert_eq!(
+        field(Period::parse(None, Some("2026-03-02"), Some("2026-03-01"))),
+        "to"
+    );
+    assert_eq!(
+        Period::parse(None, None, Some("2026-03-02")).unwrap().days(),
+        30,
+        "to alone: the 30 days up to it"
+    );
+    assert_eq!(
+        Period::parse(None, Some("2026-03-02"), None).unwrap().to,
+        Utc::now().date_naive()
+    );
+    assert_eq!(
+        field(Period::parse(None, Some("2020-01-01"), Some("2026-01-01"))),
+        "from"
+    );
+    assert_eq!(
+        field(Period::parse(None, Some("x"), Some("2999-01-01"))),
+        "from,to"
+    );
     assert_eq!(Period::parse(Some("90"), None, None).unwrap().days(), 90);
     let w = world().await;
-    assert_eq!(field(Filter::resolve(&w.hearth, Report::Club, Some("3"), None).await), "product");
-    assert_eq!(field(Filter::resolve(&w.hearth, Report::Qa, Some("no-such-product"), None).await), "product");
-    let by_slug = Filter::resolve(&w.hearth, Report::Qa, Some("lumen-x"), None).await.unwrap();
+    assert_eq!(
+        field(Filter::resolve(&w.hearth, Report::Club, Some("3"), None).await),
+        "product"
+    );
+    assert_eq!(
+        field(Filter::resolve(&w.hearth, Report::Qa, Some("no-such-product"), None).await),
+        "product"
+    );
+    let by_slug = Filter::resolve(&w.hearth, Report::Qa, Some("lumen-x"), None)
+        .await
+        .unwrap();
     assert_eq!(by_slug.product, Some(w.bike.id.0), "a product by its slug");
-    let by_id = Filter::resolve(&w.hearth, Report::Qa, Some(&w.charger.id.0.to_string()), None).await.unwrap();
+    let by_id = Filter::resolve(&w.hearth, Report::Qa, Some(&w.charger.id.0.to_string()), None)
+        .await
+        .unwrap();
     assert_eq!(by_id.product, Some(w.charger.id.0));
     let unknown = Filter {
         product: Some(999_999),
         category: None,
     };
-    assert_eq!(field(load(&w.hearth, &w.product, Report::Qa, since(6), unknown).await), "product");
+    assert_eq!(
+        field(load(&w.hearth, &w.product, Report::Qa, since(6), unknown).await),
+        "product"
+    );
 }
 
 #[tokio::test]
 async fn the_worker_rolls_up_once_and_catches_late_answers() {
     let w = world().await;
     let day = four_questions(&w).await;
+    // History is the backfill's; the worker keeps up from its first run on.
+    rollup_days(&w.hearth, day - Duration::days(1), Utc::now().date_naive())
+        .await
+        .unwrap();
     let (a, b) = tokio::join!(refresh_if_due(&w.hearth), refresh_if_due(&w.hearth));
     let ran: Vec<_> = [a.unwrap(), b.unwrap()].into_iter().flatten().collect();
     assert_eq!(ran.len(), 1, "one of two instances runs it");
-    assert!(refresh_if_due(&w.hearth).await.unwrap().is_none(), "not due again at once");
-    let view = load(&w.hearth, &w.product, Report::Qa, since(6), Filter::default()).await.unwrap();
+    assert!(
+        refresh_if_due(&w.hearth).await.unwrap().is_none(),
+        "not due again at once"
+    );
+    let view = load(&w.hearth, &w.product, Report::Qa, since(6), Filter::default())
+        .await
+        .unwrap();
     assert_eq!(total(&view, "unanswered"), Some(1.0));
 
     // The last question gets its answer today: the next run recomputes the day it was asked.
@@ -481,10 +705,21 @@ async fn the_worker_rolls_up_once_and_catches_late_answers() {
         .await
         .unwrap();
     drop(conn);
-    crate::qa::answer(&w.hearth, &w.helper, TopicId(q.id), "I use the Thule one, it fits without tools.")
+    crate::qa::answer(
+        &w.hearth,
+        &w.helper,
+        TopicId(q.id),
+        "I use the Thule one, it fits without tools.",
+    )
+    .await
+    .unwrap();
+    assert!(refresh_if_due(&w.hearth).await.unwrap().is_some());
+    let view = load(&w.hearth, &w.product, Report::Qa, since(6), Filter::default())
         .await
         .unwrap();
-    assert!(refresh_if_due(&w.hearth).await.unwrap().is_some());
-    let view = load(&w.hearth, &w.product, Report::Qa, since(6), Filter::default()).await.unwrap();
-    assert_eq!(total(&view, "unanswered"), Some(0.0), "the day {day} was recomputed");
+    assert_eq!(
+        total(&view, "unanswered"),
+        Some(0.0),
+        "the day {day} was recomputed"
+    );
 }

@@ -112,7 +112,8 @@ pub fn password_reset(brand: &Brand, to: &str, username: &str, link: &str) -> Ou
 pub fn password_changed(brand: &Brand, to: &str, username: &str, link: &str) -> OutgoingMail {
     let greeting = format!("Hi {username},");
     let intro = format!(
-        "the password of your {} account was just changed, and every other session was logged out.",
+        "the password of your {} account was just changed: every other session was logged out and every personal \
+         API token was revoked (create new ones in your settings).",
         brand.name
     );
     let warn = "If this was not you, reset your password now with the link below.";

@@ -74,7 +74,9 @@ struct Valid {
 }
 
 fn require_ingest(actor: &Actor) -> DomainResult<()> {
-    if actor.roles.is_staff() {
+    let scoped = matches!(&actor.auth, crate::accounts::AuthMethod::Token { scopes, .. }
+        if scopes.has(crate::accounts::api_tokens::Scope::Mentions));
+    if actor.roles.is_staff() || scoped {
         Ok(())
     } else {
         Err(DomainError::forbidden(
