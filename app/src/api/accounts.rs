@@ -133,51 +133,63 @@ pub async fn update_profile(display_name: String, bio: String) -> Result<(), App
 }
 
 /// Creates a personal API token; the answer carries its secret, shown once.
-/// Scope checkboxes are named `scope_<name>` (a checked box sends "on").
+pub use token_create::{CreateApiToken, create_api_token};
+
+/// The token form's server function: one argument per field, scope checkboxes included (more than clippy's
+/// seven; the module allows it).
 #[allow(clippy::too_many_arguments)]
-#[server(endpoint = "account/tokens/create")]
-pub async fn create_api_token(
-    name: String,
-    token_password: String,
-    #[server(default)] expires_at: Option<String>,
-    #[server(default)] scope_write: Option<String>,
-    #[server(default)] scope_staff: Option<String>,
-    #[server(default)] scope_moderation: Option<String>,
-    #[server(default)] scope_product: Option<String>,
-    #[server(default)] scope_admin: Option<String>,
-    #[server(default)] scope_mentions: Option<String>,
-) -> Result<String, AppError> {
-    let hearth = ssr::hearth()?;
-    let actor = ssr::require_actor()?;
-    let scopes = [
-        ("write", scope_write),
-        ("staff", scope_staff),
-        ("moderation", scope_moderation),
-        ("product", scope_product),
-        ("admin", scope_admin),
-        ("mentions", scope_mentions),
-    ]
-    .into_iter()
-    .filter(|(_, on)| on.as_deref().is_some_and(|v| !v.is_empty()))
-    .map(|(s, _)| s.to_owned())
-    .collect();
-    let input = domain::accounts::api_tokens::NewToken {
-        name,
-        scopes,
-        expires_at,
-        current_password: token_password,
-    };
-    // The form names the password `token_password` (the page's other form has a `current_password`).
-    let (_, secret) = domain::accounts::api_tokens::create(&hearth, &actor, &input)
-        .await
-        .map_err(|e| {
-            let mut e = ssr::to_app_error(e);
-            if let Some(m) = e.fields.remove("current_password") {
-                e.fields.insert("token_password".into(), m);
-            }
-            e
-        })?;
-    Ok(secret)
+mod token_create {
+    use leptos::server;
+
+    use crate::model::AppError;
+    #[cfg(feature = "ssr")]
+    use crate::ssr;
+
+    /// Scope checkboxes are named `scope_<name>` (a checked box sends "on").
+    #[server(endpoint = "account/tokens/create")]
+    pub async fn create_api_token(
+        name: String,
+        token_password: String,
+        #[server(default)] expires_at: Option<String>,
+        #[server(default)] scope_write: Option<String>,
+        #[server(default)] scope_staff: Option<String>,
+        #[server(default)] scope_moderation: Option<String>,
+        #[server(default)] scope_product: Option<String>,
+        #[server(default)] scope_admin: Option<String>,
+        #[server(default)] scope_mentions: Option<String>,
+    ) -> Result<String, AppError> {
+        let hearth = ssr::hearth()?;
+        let actor = ssr::require_actor()?;
+        let scopes = [
+            ("write", scope_write),
+            ("staff", scope_staff),
+            ("moderation", scope_moderation),
+            ("product", scope_product),
+            ("admin", scope_admin),
+            ("mentions", scope_mentions),
+        ]
+        .into_iter()
+        .filter(|(_, on)| on.as_deref().is_some_and(|v| !v.is_empty()))
+        .map(|(s, _)| s.to_owned())
+        .collect();
+        let input = domain::accounts::api_tokens::NewToken {
+            name,
+            scopes,
+            expires_at,
+            current_password: token_password,
+        };
+        // The form names the password `token_password` (the page's other form has a `current_password`).
+        let (_, secret) = domain::accounts::api_tokens::create(&hearth, &actor, &input)
+            .await
+            .map_err(|e| {
+                let mut e = ssr::to_app_error(e);
+                if let Some(m) = e.fields.remove("current_password") {
+                    e.fields.insert("token_password".into(), m);
+                }
+                e
+            })?;
+        Ok(secret)
+    }
 }
 
 #[server(endpoint = "account/tokens/revoke")]

@@ -204,14 +204,14 @@ fn stacked(chart: &Chart, id: &str) -> String {
     let mut base = vec![0.0; n];
     for (si, s) in chart.series.iter().enumerate() {
         out.push_str(&format!("<g class=\"series series-{si}\">"));
-        for i in 0..n {
+        for (i, below) in base.iter_mut().enumerate() {
             let v = s.values.get(i).copied().flatten().unwrap_or(0.0).max(0.0);
             if v <= 0.0 {
                 continue;
             }
             let h = plot_h * v / max;
-            let y = TOP + plot_h - plot_h * base[i] / max - h;
-            base[i] += v;
+            let y = TOP + plot_h - plot_h * *below / max - h;
+            *below += v;
             let label = chart.labels.get(i).map(String::as_str).unwrap_or("");
             out.push_str(&format!(
                 "<rect x=\"{:.1}\" y=\"{y:.1}\" width=\"{bar:.1}\" height=\"{h:.1}\"><title>{}: {} — {}</title></rect>",

@@ -79,7 +79,7 @@ fn group(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -176,7 +176,7 @@ impl Chart {
                 title: self.title.to_owned(),
                 columns: vec![
                     "Step".to_owned(),
-                    self.labels.iter().next().cloned().unwrap_or_default(),
+                    <[String]>::first(&self.labels).cloned().unwrap_or_default(),
                 ],
                 rows: self
                     .series
@@ -184,7 +184,7 @@ impl Chart {
                     .map(|s| {
                         vec![
                             Cell::Text(s.label.to_owned()),
-                            Cell::Number(s.values.iter().next().copied().flatten()),
+                            Cell::Number(<[Option<f64>]>::first(&s.values).copied().flatten()),
                         ]
                     })
                     .collect(),
@@ -487,7 +487,7 @@ fn describe(
                 format!(
                     "{} {}",
                     s.label,
-                    unit.format(s.values.iter().next().copied().flatten())
+                    unit.format(<[Option<f64>]>::first(&s.values).copied().flatten())
                 )
             })
             .collect();
@@ -1520,7 +1520,7 @@ pub fn to_csv(view: &ReportView, table: Option<&str>) -> DomainResult<String> {
     }
     for t in &all {
         for row in &t.rows {
-            let label = match row.iter().next() {
+            let label = match <[Cell]>::first(row) {
                 Some(Cell::Text(s)) => s.clone(),
                 _ => String::new(),
             };
