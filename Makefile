@@ -60,6 +60,7 @@ services:
 	@.ci/services.sh
 
 build: tools
+	@test -x target/release/hearth || echo "[build] the first release build of Hearth takes about 15 minutes on two cores (later ones a minute or two)"
 	cargo leptos build --release
 
 lint:

@@ -53,7 +53,7 @@ else
   src=$(fetch_crate cargo-leptos "$CARGO_LEPTOS_VERSION")
   # cargo-util-schemas 0.14.2 needs rustc 1.96; 0.14.1 is API-compatible and builds on 1.95.
   (cd "$src" && cargo update -p cargo-util-schemas --precise 0.14.1)
-  log "building cargo-leptos $CARGO_LEPTOS_VERSION (several minutes, once per machine)"
+  log "building cargo-leptos $CARGO_LEPTOS_VERSION (about 15 minutes on two cores, once per machine; it has not hung)"
   fast_install "$src" --features no_downloads
 fi
 
@@ -63,7 +63,7 @@ else
   src=$(fetch_crate wasm-bindgen-cli "$WASM_BINDGEN_VERSION")
   # webpki-roots 1.0.11 named by its lock file is not in the index any more.
   (cd "$src" && cargo update -p webpki-roots --precise 1.0.10)
-  log "building wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes, once per machine)"
+  log "building wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 4 minutes on two cores, once per machine)"
   fast_install "$src"
 fi
 

@@ -11,6 +11,7 @@ DROP INDEX questions_accepted_at_idx;
 DROP INDEX questions_first_answer_idx;
 DROP INDEX users_created_idx;
 DROP INDEX topics_created_idx;
+DROP INDEX idea_votes_created_user_idx;
 DROP INDEX posts_created_idx;
 DROP TRIGGER club_members_leave ON club_members;
 DROP TRIGGER club_members_join ON club_members;

@@ -63,7 +63,9 @@ CREATE TRIGGER club_members_join AFTER INSERT ON club_members FOR EACH ROW EXECU
 CREATE TRIGGER club_members_leave AFTER DELETE ON club_members FOR EACH ROW EXECUTE FUNCTION club_membership_event();
 
 -- The rollups read raw rows by day.
-CREATE INDEX posts_created_idx ON posts (created_at);
+-- Active members: who posted or voted on a day, read from the indexes alone.
+CREATE INDEX posts_created_idx ON posts (created_at) INCLUDE (author_id);
+CREATE INDEX idea_votes_created_user_idx ON idea_votes (created_at) INCLUDE (user_id);
 CREATE INDEX topics_created_idx ON topics (created_at);
 CREATE INDEX users_created_idx ON users (created_at);
 CREATE INDEX questions_first_answer_idx ON questions (first_answer_at) WHERE first_answer_at IS NOT NULL;

@@ -140,6 +140,30 @@ async fn ask_answer_vote_accept_over_the_api() {
     assert_eq!(q["products"][0]["slug"], "lumen-x2");
     assert_eq!(q["answers"], json!([]));
 
+    // The list filters by the product's id as well as its slug (objects carry the id).
+    for by in [bike_id.to_string(), "lumen-x2".to_owned()] {
+        let list = app
+            .get_json(&anon, &format!("/api/v1/questions?product={by}"))
+            .await;
+        assert_eq!(list["items"][0]["id"], qid, "product={by}: {list}");
+    }
+    let (status, _, body) = error_code(
+        anon.get(app.url("/api/v1/questions?product=999999"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body["error"]["fields"]["product"].is_string(), "{body}");
+    let ideas = app
+        .get_json(&anon, &format!("/api/v1/ideas?product={bike_id}"))
+        .await;
+    assert!(
+        ideas["items"].is_array(),
+        "ideas filter by product id too: {ideas}"
+    );
+
     // The owner was invited (in-app).
     let notes: Value = app.get_json(&owner, "/api/v1/notifications").await;
     assert_eq!(notes["items"][0]["kind"], "qa.invite", "{notes}");

@@ -186,6 +186,24 @@ mod token_create {
                 if let Some(m) = e.fields.remove("current_password") {
                     e.fields.insert("token_password".into(), m);
                 }
+                // The scopes, expiry and password are rendered by the server inside the form, without field
+                // errors of their own (the wasm bundle stays small): the summary names what is wrong.
+                let named: Vec<String> = e
+                    .fields
+                    .iter()
+                    .filter(|(k, _)| k.as_str() != "name")
+                    .map(|(k, m)| {
+                        let label = match k.as_str() {
+                            "token_password" => "Current password",
+                            "expires_at" => "Expiry",
+                            _ => "Scopes",
+                        };
+                        format!("{label}: {m}.")
+                    })
+                    .collect();
+                if !named.is_empty() {
+                    e.message = named.join(" ");
+                }
                 e
             })?;
         Ok(secret)

@@ -57,7 +57,7 @@ pub struct BoardParams {
     pub sort: Option<String>,
     /// all (default: all but merged), open, new, under_review, planned, in_progress, shipped, declined
     pub status: Option<String>,
-    /// A product slug.
+    /// A product's id or slug.
     pub product: Option<String>,
     /// A club tier slug (product team only): ideas voted by that tier's members, with their votes.
     pub tier: Option<String>,

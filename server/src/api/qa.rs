@@ -193,7 +193,7 @@ pub struct QuestionListResponse {
 pub struct QuestionQuery {
     /// all (default), unanswered (longest waiting first), answered, accepted
     pub filter: Option<String>,
-    /// A product slug.
+    /// A product's id or slug.
     pub product: Option<String>,
     /// Only the caller's own questions.
     pub mine: Option<bool>,

@@ -214,7 +214,7 @@ fn token_scopes() -> impl IntoView {
     .map(|(s, l, _)| (s, l))
     .collect();
     view! {
-        <fieldset class="token-scopes" aria-describedby="f-scopes-error">
+        <fieldset class="token-scopes" aria-describedby="f-token-error">
             <legend>"What it may do (it can always read what you can read)"</legend>
             {scopes.into_iter().map(|(scope, label)| {
                 let id = format!("scope-{scope}");
@@ -226,6 +226,16 @@ fn token_scopes() -> impl IntoView {
                 }
             }).collect_view()}
         </fieldset>
+        <div class="field">
+            <label for="f-expires_at">"Expires on (optional)"</label>
+            <p class="field-hint" id="f-expires_at-hint">"Within a year; empty: never."</p>
+            <input id="f-expires_at" type="date" name="expires_at" aria-describedby="f-expires_at-hint f-token-error"/>
+        </div>
+        <div class="field">
+            <label for="f-token_password">"Your current password"</label>
+            <input id="f-token_password" type="password" name="token_password" required=true
+                autocomplete="current-password" aria-describedby="f-token-error"/>
+        </div>
     }
 }
 
@@ -246,11 +256,7 @@ pub fn NewTokenForm(children: Children) -> impl IntoView {
             <Field name="name" label="Token name" required=true maxlength=60 hint="What it is for, e.g. “CRM sync”."
                 error=field_error(error, "name")/>
             {children()}
-            <p class="field-error" id="f-scopes-error">{move || field_error(error, "scopes").get()}</p>
-            <Field name="expires_at" label="Expires on (optional)" input_type="date" hint="Within a year; empty: never."
-                error=field_error(error, "expires_at")/>
-            <Field name="token_password" label="Your current password" input_type="password" required=true
-                autocomplete="current-password" error=field_error(error, "token_password")/>
+            <p class="field-error" id="f-token-error"></p>
             <button type="submit" class="button button-secondary" disabled=move || !hydrated.get() || action.pending().get()>"Create token"</button>
         </ActionForm>
         <div aria-live="polite">

@@ -199,9 +199,9 @@ async fn load(
     let product: Option<i64> = match query.product.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
         None => None,
         Some(slug) => Some(
-            crate::qa::product_by_slug(hearth, slug)
+            crate::qa::product_by_ref(hearth, slug)
                 .await
-                .map_err(|_| DomainError::invalid("product", "no such product"))?
+                .map_err(|_| DomainError::invalid("product", "must be the id or slug of a product"))?
                 .id
                 .0,
         ),

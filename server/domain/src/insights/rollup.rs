@@ -261,8 +261,11 @@ fn fact_queries() -> Vec<String> {
 
 /// Sums the facts into the rollup: all, per category, per product, per category and product.
 const AGGREGATE: &str = "
-    WITH tp AS (SELECT topic_id, product_id FROM question_products
-                UNION ALL SELECT topic_id, product_id FROM ideas WHERE product_id IS NOT NULL)
+    WITH ft AS (SELECT DISTINCT topic_id FROM insight_facts WHERE topic_id IS NOT NULL),
+         tp AS (SELECT qp.topic_id, qp.product_id FROM question_products qp JOIN ft ON ft.topic_id = qp.topic_id
+                UNION ALL
+                SELECT i.topic_id, i.product_id FROM ideas i JOIN ft ON ft.topic_id = i.topic_id
+                WHERE i.product_id IS NOT NULL)
     INSERT INTO insight_days (metric, category_id, product_id, day, value, samples)
     SELECT metric, 0, 0, day, sum(value), coalesce(array_agg(sample) FILTER (WHERE sample IS NOT NULL), '{}')
     FROM insight_facts GROUP BY metric, day
@@ -316,6 +319,8 @@ async fn rollup_in(conn: &mut AsyncPgConnection, from: NaiveDate, to: NaiveDate)
             .bind::<Date, _>(to)
             .execute(conn)
             .await?;
+        // The temporary table has no statistics until analysed; the aggregate's joins need them.
+        diesel::sql_query("ANALYZE insight_facts").execute(conn).await?;
         diesel::sql_query(AGGREGATE).execute(conn).await?;
         diesel::sql_query(
             "INSERT INTO insight_computed (day, computed_at)

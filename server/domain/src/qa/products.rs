@@ -64,6 +64,24 @@ pub async fn product_by_slug(hearth: &Hearth, slug: &str) -> DomainResult<Produc
         .ok_or(DomainError::NotFound("product"))
 }
 
+/// A product by its id or its slug (filters take either: every object carries the id, links carry the slug).
+pub async fn product_by_ref(hearth: &Hearth, raw: &str) -> DomainResult<Product> {
+    let raw = raw.trim();
+    if let Ok(id) = raw.parse::<i64>() {
+        let mut conn = db::conn(hearth.db()).await?;
+        if let Some(found) = products::table
+            .find(crate::ids::ProductId(id))
+            .select(Product::as_select())
+            .first(&mut conn)
+            .await
+            .optional()?
+        {
+            return Ok(found);
+        }
+    }
+    product_by_slug(hearth, raw).await
+}
+
 /// Adds a product (admins and staff; audited).
 pub async fn create_product(
     hearth: &Hearth,

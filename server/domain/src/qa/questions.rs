@@ -337,9 +337,9 @@ pub async fn list_questions(
     let product: Option<i64> = match query.product.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
         None => None,
         Some(slug) => Some(
-            super::products::product_by_slug(hearth, slug)
+            super::products::product_by_ref(hearth, slug)
                 .await
-                .map_err(|_| DomainError::invalid("product", "no such product"))?
+                .map_err(|_| DomainError::invalid("product", "must be the id or slug of a product"))?
                 .id
                 .0,
         ),
