@@ -56,6 +56,12 @@ pub struct Config {
     pub log_format: LogFormat,
     /// `HEARTH_PAGE_CACHE_SECONDS`: how long an anonymous visitor's page is reused (0: never).
     pub page_cache_ttl: std::time::Duration,
+    /// `HEARTH_WEBHOOKS_ALLOW_LOOPBACK`: development and tests only: webhooks may go to loopback receivers
+    /// (over plain http too). Off by default; every other special-purpose address stays refused.
+    pub webhooks_allow_loopback: bool,
+    /// `HEARTH_WEBHOOK_RETRY_SECONDS`: the waits after each failed webhook attempt, comma-separated
+    /// (default: the published schedule, about 3 days).
+    pub webhook_retry_schedule: Vec<std::time::Duration>,
 }
 
 /// A configuration problem, named after the variable to fix.
@@ -91,6 +97,8 @@ const KNOWN: &[&str] = &[
     "HEARTH_TRUST_PROXY",
     "HEARTH_LOG_FORMAT",
     "HEARTH_PAGE_CACHE_SECONDS",
+    "HEARTH_WEBHOOKS_ALLOW_LOOPBACK",
+    "HEARTH_WEBHOOK_RETRY_SECONDS",
 ];
 
 impl Config {
@@ -227,6 +235,26 @@ impl Config {
         if !mail_from.contains('@') {
             return Err(err("HEARTH_MAIL_FROM", "must be an e-mail address"));
         }
+        let webhook_retry_schedule = match get("HEARTH_WEBHOOK_RETRY_SECONDS") {
+            None => domain::webhooks::RETRY_SCHEDULE_SECONDS
+                .iter()
+                .map(|s| std::time::Duration::from_secs(*s))
+                .collect(),
+            Some(list) => list
+                .split(',')
+                .map(|s| s.trim().parse::<u64>().ok().filter(|n| *n <= 7 * 86_400))
+                .collect::<Option<Vec<u64>>>()
+                .filter(|v| !v.is_empty() && v.len() <= 50)
+                .ok_or_else(|| {
+                    err(
+                        "HEARTH_WEBHOOK_RETRY_SECONDS",
+                        "must be 1 to 50 waits in seconds, comma-separated, e.g. 5,300,1800",
+                    )
+                })?
+                .into_iter()
+                .map(std::time::Duration::from_secs)
+                .collect(),
+        };
         Ok(Config {
             site_addr,
             database_url,
@@ -252,6 +280,8 @@ impl Config {
             trust_proxy: parse_bool("HEARTH_TRUST_PROXY", false)?,
             log_format,
             page_cache_ttl: std::time::Duration::from_secs(page_cache_seconds),
+            webhooks_allow_loopback: parse_bool("HEARTH_WEBHOOKS_ALLOW_LOOPBACK", false)?,
+            webhook_retry_schedule,
         })
     }
 
@@ -272,6 +302,11 @@ impl Config {
             base_url: self.base_url.clone(),
             secret: self.secret.clone(),
             mail_from: self.mail_from.clone(),
+            webhooks: domain::webhooks::Config {
+                allow_loopback: self.webhooks_allow_loopback,
+                retry_schedule: self.webhook_retry_schedule.clone(),
+                timeout: domain::webhooks::delivery::TIMEOUT,
+            },
         }
     }
 }

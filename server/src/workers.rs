@@ -1,6 +1,6 @@
 //! Background work of an instance: the mail outbox, the brand and category cache refresh, the view-count flush
-//! the ideas' trending scores, reputation, the staff inbox, event reminders, notification e-mail, Talking Point and
-//! live updates.
+//! the ideas' trending scores, reputation, the staff inbox, event reminders, notification e-mail, Talking Point,
+//! webhooks and live updates.
 
 use domain::{Hearth, brand, club, forums, ideas, mail, reputation};
 use std::time::Duration;
@@ -178,6 +178,8 @@ pub fn spawn(hearth: &Hearth, transport: mail::Transport) -> Vec<JoinHandle<()>>
             }
         })
     };
+    // The webhook outbox, delivered in order per endpoint (SKIP LOCKED across instances).
+    let webhooks = tokio::spawn(domain::webhooks::delivery::run_worker(hearth.clone()));
     // Live events published by any instance, handed to this instance's SSE clients.
     let live = tokio::spawn(domain::live::run_hub(hearth.clone()));
     vec![
@@ -191,6 +193,7 @@ pub fn spawn(hearth: &Hearth, transport: mail::Transport) -> Vec<JoinHandle<()>>
         notification_mail,
         talking_point,
         insights,
+        webhooks,
         live,
     ]
 }

@@ -40,5 +40,6 @@ macro_rules! id_type {
 }
 
 id_type!(
-    UserId, ApiTokenId, MailId, AuditId, CategoryId, TopicId, PostId, RevisionId, ProductId
+    UserId, ApiTokenId, MailId, AuditId, CategoryId, TopicId, PostId, RevisionId, ProductId, WebhookId,
+    WebhookDeliveryId
 );

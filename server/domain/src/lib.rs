@@ -35,6 +35,7 @@ pub mod talking_point;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod text;
+pub mod webhooks;
 
 use std::sync::Arc;
 
@@ -49,6 +50,8 @@ pub struct Settings {
     pub secret: secrets::Secret,
     /// Sender of every e-mail (`community@example.com`); the display name is the brand's name.
     pub mail_from: String,
+    /// How webhooks are delivered (the SSRF guard's development switch, the retry schedule).
+    pub webhooks: webhooks::Config,
 }
 
 impl std::fmt::Debug for Settings {
@@ -57,6 +60,7 @@ impl std::fmt::Debug for Settings {
             .field("base_url", &self.base_url)
             .field("secret", &self.secret)
             .field("mail_from", &self.mail_from)
+            .field("webhooks", &self.webhooks)
             .finish()
     }
 }

@@ -682,6 +682,64 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    webhook_attempts (id) {
+        id -> Int8,
+        delivery_id -> Int8,
+        attempted_at -> Timestamptz,
+        duration_ms -> Int4,
+        status_code -> Nullable<Int4>,
+        error -> Nullable<Text>,
+        response_body -> Text,
+        outcome -> Text,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Int8,
+        endpoint_id -> Int8,
+        event_id -> Int8,
+        msg_id -> Text,
+        state -> Text,
+        attempts -> Int4,
+        next_attempt_at -> Timestamptz,
+        leased_until -> Nullable<Timestamptz>,
+        last_status -> Nullable<Int4>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamptz,
+        finished_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    webhook_endpoints (id) {
+        id -> Int8,
+        url -> Text,
+        description -> Text,
+        event_types -> Array<Text>,
+        secret -> Text,
+        previous_secret -> Nullable<Text>,
+        previous_secret_until -> Nullable<Timestamptz>,
+        active -> Bool,
+        disabled_reason -> Nullable<Text>,
+        include_emails -> Bool,
+        failing_since -> Nullable<Timestamptz>,
+        created_by -> Nullable<Int8>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    webhook_events (id) {
+        id -> Int8,
+        event_type -> Text,
+        data -> Jsonb,
+        created_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(answer_comments -> posts (post_id));
 diesel::joinable!(answer_comments -> users (author_id));
 diesel::joinable!(answer_votes -> posts (post_id));
@@ -691,6 +749,10 @@ diesel::joinable!(flags -> posts (post_id));
 diesel::joinable!(inbox_items -> mentions (mention_id));
 diesel::joinable!(inbox_items -> topics (topic_id));
 diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
+diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
+diesel::joinable!(webhook_deliveries -> webhook_events (event_id));
+diesel::joinable!(webhook_endpoints -> users (created_by));
 diesel::joinable!(audit_log -> users (actor_id));
 diesel::joinable!(category_watches -> categories (category_id));
 diesel::joinable!(category_watches -> users (user_id));
@@ -787,4 +849,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     topic_watches,
     topics,
     users,
+    webhook_attempts,
+    webhook_deliveries,
+    webhook_endpoints,
+    webhook_events,
 );

@@ -224,6 +224,10 @@ pub fn settings() -> Settings {
         base_url: "http://127.0.0.1:3999".into(),
         secret: secrets::Secret::new(secrets::random_bytes(32)),
         mail_from: "community@hearth.test".into(),
+        webhooks: crate::webhooks::Config {
+            allow_loopback: true,
+            ..Default::default()
+        },
     }
 }
 

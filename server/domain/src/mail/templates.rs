@@ -131,6 +131,35 @@ pub fn password_changed(brand: &Brand, to: &str, username: &str, link: &str) -> 
     }
 }
 
+/// To each admin: a webhook endpoint was disabled (410 Gone, or three days of failures).
+pub fn webhook_disabled(
+    brand: &Brand,
+    to: &str,
+    username: &str,
+    url: &str,
+    reason: &str,
+    link: &str,
+) -> OutgoingMail {
+    let greeting = format!("Hi {username},");
+    let intro = format!("{} stopped sending events to the webhook endpoint {url}.", brand.name);
+    let why = format!("Why: {reason}");
+    let next = "Events that happen from now on are not queued for it. Fix the receiver, then turn the endpoint on \
+                again and send a test event; the delivery log shows what the receiver answered."
+        .to_owned();
+    OutgoingMail {
+        kind: "webhook_disabled",
+        to: to.to_owned(),
+        subject: format!("[{}] A webhook endpoint was disabled", brand.name),
+        text: format!("{greeting}\n\n{intro}\n{why}\n\n{next}\n{link}\n"),
+        html: layout(
+            brand,
+            &[greeting, intro, why, next],
+            Some(("Open the endpoint", link)),
+            "You receive this because you administer this community.",
+        ),
+    }
+}
+
 /// One notification, sent immediately. `link` leads to the exact post; `unsubscribe` needs no log-in.
 pub fn notification(
     brand: &Brand,
