@@ -17,6 +17,7 @@ pub mod qa;
 pub mod stream;
 pub mod talking_point;
 pub mod users;
+pub mod webhooks;
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
@@ -238,6 +239,29 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(
                 "/mentions/{id}/publish",
                 web::post().to(talking_point::publish_mention),
+            )
+            .route("/webhooks", web::get().to(webhooks::list))
+            .route("/webhooks", web::post().to(webhooks::create))
+            .route("/webhooks/event-types", web::get().to(webhooks::event_types))
+            .route("/webhooks/{id}", web::get().to(webhooks::get))
+            .route("/webhooks/{id}", web::put().to(webhooks::update))
+            .route("/webhooks/{id}", web::delete().to(webhooks::delete))
+            .route(
+                "/webhooks/{id}/rotate-secret",
+                web::post().to(webhooks::rotate_secret),
+            )
+            .route("/webhooks/{id}/test", web::post().to(webhooks::send_test))
+            .route(
+                "/webhooks/{id}/deliveries",
+                web::get().to(webhooks::deliveries),
+            )
+            .route(
+                "/webhooks/{id}/deliveries/{delivery_id}",
+                web::get().to(webhooks::delivery_detail),
+            )
+            .route(
+                "/webhooks/{id}/deliveries/{delivery_id}/retry",
+                web::post().to(webhooks::retry),
             )
             .route("/notifications", web::get().to(qa::notifications))
             .route("/notifications/read", web::post().to(qa::mark_read))

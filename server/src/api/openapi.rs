@@ -6,7 +6,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 
 use super::{
     accounts, brand, club, error, forums, ideas, insights, moderation, notifications, policy, qa, stream,
-    talking_point, users,
+    talking_point, users, webhooks,
 };
 
 #[derive(OpenApi)]
@@ -46,6 +46,9 @@ use super::{
         talking_point::publish_mention, talking_point::pin, talking_point::unpin, talking_point::hide,
         talking_point::unhide, talking_point::get_ignored, talking_point::put_ignored,
         insights::get, insights::csv,
+        webhooks::event_types, webhooks::list, webhooks::create, webhooks::get, webhooks::update, webhooks::delete,
+        webhooks::rotate_secret, webhooks::send_test, webhooks::deliveries, webhooks::delivery_detail,
+        webhooks::retry,
     ),
     components(schemas(error::ErrorBody, error::ErrorDetail)),
     modifiers(&Security),
@@ -63,6 +66,7 @@ use super::{
         (name = "notifications", description = "The member's in-app notifications"),
         (name = "talking_point", description = "What customers talk about now; mentions from outside the community"),
         (name = "insights", description = "Reports for staff and the product team: health, Q&A, ideas, listening, club, moderation"),
+        (name = "webhooks", description = "Signed webhooks (Standard Webhooks) to the company's systems: endpoints, secrets, the delivery log"),
     )
 )]
 pub struct ApiDoc;

@@ -183,6 +183,7 @@ pub async fn signup(hearth: &Hearth, input: &SignupInput, client: &ClientMeta) -
                 &templates::verify_email(&brand, &user.email, &user.username, &link),
             )
             .await?;
+            crate::webhooks::payloads::member_created(conn, user.id).await?;
             Ok(user)
         })
         .await?;
@@ -701,11 +702,13 @@ pub async fn create_verified(hearth: &Hearth, input: &NewAccount, upsert: bool) 
                     .get_result(conn)
                     .await
                     .map_err(|e| unique_field(&e).unwrap_or_else(|| e.into()))?;
-                diesel::update(users::table.find(row.id))
+                let row: UserRow = diesel::update(users::table.find(row.id))
                     .set(users::display_name.eq(&input.display_name))
                     .returning(UserRow::as_returning())
                     .get_result(conn)
-                    .await?
+                    .await?;
+                crate::webhooks::payloads::member_created(conn, row.id).await?;
+                row
             }
         };
         audit::record(

@@ -456,6 +456,7 @@ pub async fn rsvp(hearth: &Hearth, actor: &Actor, id: i64) -> DomainResult<Rsvp>
                 .execute(conn),
         };
         counts.await?;
+        crate::webhooks::payloads::rsvp_changed(conn, id, user, status.as_str(), None).await?;
         rsvp_in(conn, id, user)
             .await?
             .ok_or_else(|| DomainError::internal("RSVP missing after insert"))
@@ -488,6 +489,7 @@ pub async fn cancel_rsvp(hearth: &Hearth, actor: &Actor, id: i64) -> DomainResul
                     .set(events::waitlist_count.eq(events::waitlist_count - 1))
                     .execute(conn)
                     .await?;
+                crate::webhooks::payloads::rsvp_changed(conn, id, user, "cancelled", Some("waitlisted")).await?;
                 return Ok(());
             }
             Some(_) => {}
@@ -496,6 +498,7 @@ pub async fn cancel_rsvp(hearth: &Hearth, actor: &Actor, id: i64) -> DomainResul
             .set(events::going_count.eq(events::going_count - 1))
             .execute(conn)
             .await?;
+        crate::webhooks::payloads::rsvp_changed(conn, id, user, "cancelled", Some("going")).await?;
         let next: Option<UserId> = event_rsvps::table
             .filter(event_rsvps::event_id.eq(id))
             .filter(event_rsvps::status.eq("waitlisted"))
@@ -519,6 +522,7 @@ pub async fn cancel_rsvp(hearth: &Hearth, actor: &Actor, id: i64) -> DomainResul
                 ))
                 .execute(conn)
                 .await?;
+            crate::webhooks::payloads::rsvp_changed(conn, id, next, "going", Some("waitlisted")).await?;
             notifications::notify_in(
                 conn,
                 &[NewNotification {

@@ -107,15 +107,22 @@ pub async fn join(hearth: &Hearth, actor: &Actor) -> DomainResult<Membership> {
         Some(None) => return Err(DomainError::EmailNotVerified),
         Some(Some(_)) => {}
     }
-    diesel::insert_into(club_members::table)
-        .values(club_members::user_id.eq(actor.id))
-        .on_conflict_do_nothing()
-        .execute(&mut conn)
-        .await?;
-    refresh_tiers_in(&mut conn, Some(&[actor.id.0])).await?;
-    membership_in(&mut conn, actor.id)
-        .await?
-        .ok_or_else(|| DomainError::internal("membership missing after joining"))
+    let member = actor.id;
+    conn.transaction::<Membership, DomainError, _>(async |conn| {
+        let joined = diesel::insert_into(club_members::table)
+            .values(club_members::user_id.eq(member))
+            .on_conflict_do_nothing()
+            .execute(conn)
+            .await?;
+        refresh_tiers_in(conn, Some(&[member.0])).await?;
+        if joined > 0 {
+            crate::webhooks::payloads::club_membership(conn, member, true).await?;
+        }
+        membership_in(conn, member)
+            .await?
+            .ok_or_else(|| DomainError::internal("membership missing after joining"))
+    })
+    .await
 }
 
 /// Leaves the club: the member's seats at upcoming events are given up (promoting the waitlist) first.
@@ -126,10 +133,17 @@ pub async fn leave(hearth: &Hearth, actor: &Actor) -> DomainResult<()> {
         super::events::cancel_rsvp(hearth, actor, event).await?;
     }
     let mut conn = db::conn(hearth.db()).await?;
-    diesel::delete(club_members::table.find(actor.id))
-        .execute(&mut conn)
-        .await?;
-    Ok(())
+    let member = actor.id;
+    conn.transaction::<(), DomainError, _>(async |conn| {
+        let left = diesel::delete(club_members::table.find(member))
+            .execute(conn)
+            .await?;
+        if left > 0 {
+            crate::webhooks::payloads::club_membership(conn, member, false).await?;
+        }
+        Ok(())
+    })
+    .await
 }
 
 /// Shows or hides the member in the club's directory (club members only).

@@ -267,7 +267,9 @@ pub(crate) async fn create_topic_of_kind(
             let told = if screened.held() {
                 Vec::new()
             } else {
-                crate::notifications::on_post_visible_in(conn, post.id).await?
+                let told = crate::notifications::on_post_visible_in(conn, post.id).await?;
+                crate::webhooks::payloads::topic_published(conn, topic.id).await?;
+                told
             };
             Ok((topic, post, told))
         })
@@ -399,6 +401,7 @@ pub async fn reply(
                         .await?,
                 );
             }
+            crate::webhooks::payloads::reply_published(conn, post.id).await?;
             Ok((post, told))
         })
         .await?;

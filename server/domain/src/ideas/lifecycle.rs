@@ -288,6 +288,7 @@ pub async fn change_status(
             },
         )
         .await?;
+        crate::webhooks::payloads::idea_status_changed(conn, change.id).await?;
         Ok(StatusOutcome {
             changed: true,
             status: to,
@@ -472,6 +473,7 @@ pub async fn merge(
             },
         )
         .await?;
+        crate::webhooks::payloads::idea_merged(conn, duplicate, into, moved_votes as i64, actor_id).await?;
         Ok(MergeOutcome {
             changed: true,
             moved_votes,

@@ -153,6 +153,7 @@ pub async fn flag(
                 reason.label().to_lowercase()
             );
             super::queue::set_post_status_in(conn, post, "hidden", Some(&why)).await?;
+            crate::webhooks::payloads::post_hidden_by_flags(conn, post).await?;
             hidden = true;
         }
         Ok(FlagOutcome {

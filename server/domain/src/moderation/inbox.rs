@@ -36,7 +36,7 @@ pub(crate) async fn note_detractor_in(
     if !rules.inbox.enabled || f64::from(sentiment) > rules.inbox.detractor_below {
         return Ok(());
     }
-    diesel::sql_query(
+    let added = diesel::sql_query(
         "INSERT INTO inbox_items (kind, topic_id, post_id, waiting_since)
          SELECT 'detractor', p.topic_id, p.id, p.created_at FROM posts p WHERE p.id = $1
          ON CONFLICT (post_id, kind) DO NOTHING",
@@ -44,6 +44,9 @@ pub(crate) async fn note_detractor_in(
     .bind::<BigInt, _>(post.0)
     .execute(conn)
     .await?;
+    if added > 0 {
+        crate::webhooks::payloads::inbox_detractor_post(conn, post).await?;
+    }
     Ok(())
 }
 
@@ -60,16 +63,25 @@ pub(crate) async fn note_detractor_mentions_in(
     if !rules.inbox.enabled {
         return Ok(());
     }
-    diesel::sql_query(
+    #[derive(QueryableByName)]
+    struct Added {
+        #[diesel(sql_type = BigInt)]
+        id: i64,
+    }
+    let added: Vec<Added> = diesel::sql_query(
         "INSERT INTO inbox_items (kind, mention_id, waiting_since)
          SELECT 'detractor', m.id, m.posted_at FROM mentions m
           WHERE m.id = ANY($1) AND m.status = 'published' AND m.sentiment <= $2
-         ON CONFLICT (mention_id) DO NOTHING",
+         ON CONFLICT (mention_id) DO NOTHING
+         RETURNING id",
     )
     .bind::<diesel::sql_types::Array<BigInt>, _>(ids)
     .bind::<diesel::sql_types::Float8, _>(rules.inbox.detractor_below)
-    .execute(conn)
+    .load(conn)
     .await?;
+    for item in added {
+        crate::webhooks::payloads::inbox_detractor_item(conn, item.id).await?;
+    }
     Ok(())
 }
 
@@ -300,6 +312,7 @@ pub async fn act(hearth: &Hearth, actor: &Actor, item: i64, action: InboxAction)
                     ))
                     .execute(conn)
                     .await?;
+                crate::webhooks::payloads::inbox_handled(conn, item).await?;
             }
         }
         audit::record(

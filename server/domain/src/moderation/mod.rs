@@ -158,7 +158,7 @@ pub(crate) async fn after_write_in(
             Content::Post(p) => (Some(p.0), None),
             Content::Comment(c) => (None, Some(c)),
         };
-        diesel::insert_into(moderation_queue::table)
+        let item: i64 = diesel::insert_into(moderation_queue::table)
             .values((
                 moderation_queue::kind.eq("held"),
                 moderation_queue::post_id.eq(post_id),
@@ -167,8 +167,10 @@ pub(crate) async fn after_write_in(
                 moderation_queue::reason.eq(rule),
                 moderation_queue::detail.eq(reason),
             ))
-            .execute(conn)
+            .returning(moderation_queue::id)
+            .get_result(conn)
             .await?;
+        crate::webhooks::payloads::post_held(conn, item).await?;
         return Ok(());
     }
     if let Content::Post(post) = content

@@ -291,6 +291,10 @@ pub(crate) async fn set_post_status_in(
             ))
             .execute(conn)
             .await?;
+        // Held content that a moderator publishes is new to the company's systems (not a re-published one).
+        if will && p.status == "pending" {
+            crate::webhooks::payloads::topic_published(conn, p.topic_id).await?;
+        }
         return Ok(());
     }
     diesel::update(categories::table.find(category))
@@ -322,6 +326,9 @@ pub(crate) async fn set_post_status_in(
             .execute(conn)
             .await?;
         }
+    }
+    if will && p.status == "pending" {
+        crate::webhooks::payloads::reply_published(conn, p.id).await?;
     }
     Ok(())
 }
@@ -546,6 +553,7 @@ pub async fn approve(hearth: &Hearth, actor: &Actor, item: i64, note: &str) -> D
                     }
                 }
             }
+            crate::webhooks::payloads::moderation_decision(conn, item, "approved", &note, by).await?;
             audit::record(
                 conn,
                 NewAuditEntry {
@@ -619,6 +627,7 @@ pub async fn reject(hearth: &Hearth, actor: &Actor, item: i64, reason: &str) -> 
             by,
         )
         .await?;
+        crate::webhooks::payloads::moderation_decision(conn, item, "rejected", &reason, by).await?;
         audit::record(
             conn,
             NewAuditEntry {

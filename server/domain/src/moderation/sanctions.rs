@@ -152,6 +152,7 @@ pub async fn sanction(
             }],
         )
         .await?;
+        crate::webhooks::payloads::member_sanctioned(conn, member, sanction.kind(), &reason, by).await?;
         audit::record(
             conn,
             NewAuditEntry {

@@ -178,6 +178,7 @@ pub async fn accept(hearth: &Hearth, actor: &Actor, post: PostId) -> DomainResul
             )
             .await?;
         }
+        crate::webhooks::payloads::answer_accepted(conn, answer.post_id, previous, actor_id).await?;
         Ok(())
     })
     .await

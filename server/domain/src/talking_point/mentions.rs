@@ -283,6 +283,9 @@ pub async fn ingest(
             .await?;
             let created = inserted.len();
             let new_ids: Vec<i64> = inserted.iter().map(|m| m.id).collect();
+            for mention in inserted.iter().filter(|m| m.status == "published") {
+                crate::webhooks::payloads::mention_created(conn, mention.id).await?;
+            }
             crate::moderation::inbox::note_detractor_mentions_in(conn, &new_ids).await?;
             // Every item as stored now, in the order sent (repeats included).
             let stored: Vec<Mention> = diesel::sql_query(format!(
@@ -410,6 +413,9 @@ pub async fn set_status(hearth: &Hearth, actor: &Actor, id: i64, publish: bool) 
         .get_result(conn)
         .await?;
         if publish {
+            if before.status != "published" && before.status != "hidden" {
+                crate::webhooks::payloads::mention_created(conn, id).await?;
+            }
             crate::moderation::inbox::note_detractor_mentions_in(conn, &[id]).await?;
         }
         audit::record(

@@ -6,6 +6,7 @@
 pub mod address;
 pub mod delivery;
 mod events;
+pub(crate) mod payloads;
 #[cfg(test)]
 mod tests;
 
