@@ -40,6 +40,15 @@ macro_rules! id_type {
 }
 
 id_type!(
-    UserId, ApiTokenId, MailId, AuditId, CategoryId, TopicId, PostId, RevisionId, ProductId, WebhookId,
+    UserId,
+    ApiTokenId,
+    MailId,
+    AuditId,
+    CategoryId,
+    TopicId,
+    PostId,
+    RevisionId,
+    ProductId,
+    WebhookId,
     WebhookDeliveryId
 );

@@ -251,10 +251,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 web::post().to(webhooks::rotate_secret),
             )
             .route("/webhooks/{id}/test", web::post().to(webhooks::send_test))
-            .route(
-                "/webhooks/{id}/deliveries",
-                web::get().to(webhooks::deliveries),
-            )
+            .route("/webhooks/{id}/deliveries", web::get().to(webhooks::deliveries))
             .route(
                 "/webhooks/{id}/deliveries/{delivery_id}",
                 web::get().to(webhooks::delivery_detail),

@@ -180,7 +180,11 @@ pub async fn update(
 #[utoipa::path(delete, path = "/api/v1/webhooks/{id}", tag = "webhooks", params(("id" = i64, Path)),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody)))]
-pub async fn delete(hearth: web::Data<Hearth>, caller: Caller, path: web::Path<i64>) -> ApiResult<HttpResponse> {
+pub async fn delete(
+    hearth: web::Data<Hearth>,
+    caller: Caller,
+    path: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
     webhooks::delete(&hearth, caller.actor()?, WebhookId(*path)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
@@ -207,7 +211,11 @@ pub struct QueuedResponse {
 #[utoipa::path(post, path = "/api/v1/webhooks/{id}/test", tag = "webhooks", params(("id" = i64, Path)),
     responses((status = 202, body = QueuedResponse), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn send_test(hearth: web::Data<Hearth>, caller: Caller, path: web::Path<i64>) -> ApiResult<HttpResponse> {
+pub async fn send_test(
+    hearth: web::Data<Hearth>,
+    caller: Caller,
+    path: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
     let id = webhooks::send_test(&hearth, caller.actor()?, WebhookId(*path)).await?;
     Ok(HttpResponse::Accepted().json(QueuedResponse { delivery_id: id.0 }))
 }
@@ -283,15 +291,18 @@ pub async fn deliveries(
     }
     let after = match query.after.as_deref() {
         None | Some("") => None,
-        Some(raw) => Some(WebhookDeliveryId(
-            raw.parse::<i64>()
-                .map_err(|_| DomainError::invalid("after", "must be the `next` of a previous page"))?,
-        )),
+        Some(raw) => Some(WebhookDeliveryId(raw.parse::<i64>().map_err(|_| {
+            DomainError::invalid("after", "must be the `next` of a previous page")
+        })?)),
     };
     let rows = webhooks::deliveries(&hearth, actor, id, filter, after, limit + 1).await?;
     let more = rows.len() as i64 > limit;
     let items: Vec<DeliveryResponse> = rows.into_iter().take(limit as usize).map(delivery).collect();
-    let next = if more { items.last().map(|d| d.id.to_string()) } else { None };
+    let next = if more {
+        items.last().map(|d| d.id.to_string())
+    } else {
+        None
+    };
     Ok(HttpResponse::Ok().json(DeliveryListResponse { items, next }))
 }
 
@@ -330,7 +341,13 @@ pub async fn delivery_detail(
     path: web::Path<(i64, i64)>,
 ) -> ApiResult<HttpResponse> {
     let (id, delivery_id) = *path;
-    let d = webhooks::delivery(&hearth, caller.actor()?, WebhookId(id), WebhookDeliveryId(delivery_id)).await?;
+    let d = webhooks::delivery(
+        &hearth,
+        caller.actor()?,
+        WebhookId(id),
+        WebhookDeliveryId(delivery_id),
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(DeliveryDetailResponse {
         delivery: delivery(d.delivery),
         payload: d.payload,
@@ -361,6 +378,12 @@ pub async fn retry(
     path: web::Path<(i64, i64)>,
 ) -> ApiResult<HttpResponse> {
     let (id, delivery_id) = *path;
-    webhooks::resend(&hearth, caller.actor()?, WebhookId(id), WebhookDeliveryId(delivery_id)).await?;
+    webhooks::resend(
+        &hearth,
+        caller.actor()?,
+        WebhookId(id),
+        WebhookDeliveryId(delivery_id),
+    )
+    .await?;
     Ok(HttpResponse::Accepted().json(QueuedResponse { delivery_id }))
 }

@@ -3,6 +3,7 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod receiver;
 pub mod smtp;
 
 use domain::testing::{TestDb, redis_prefix, redis_url};
@@ -46,6 +47,11 @@ impl TestApp {
     }
 
     pub async fn spawn_with(options: Options) -> TestApp {
+        TestApp::spawn_with_vars(options, &[]).await
+    }
+
+    /// Starts the app with extra (or overriding) configuration variables.
+    pub async fn spawn_with_vars(options: Options, extra: &[(&str, &str)]) -> TestApp {
         let db = TestDb::new().await;
         let (smtp, smtp_port) = match options.smtp_port {
             None => {
@@ -73,7 +79,11 @@ impl TestApp {
             ),
             ("HEARTH_SITE_ROOT", "target/site".to_owned()),
         ];
-        let vars: Vec<(String, String)> = vars.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+        let mut vars: Vec<(String, String)> = vars.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+        for (key, value) in extra {
+            vars.retain(|(k, _)| k != key);
+            vars.push(((*key).to_owned(), (*value).to_owned()));
+        }
         let config = Config::from_vars(vars.clone()).expect("config");
         let app = Application::build(config).await.expect("the app starts");
         let port = app.port();
@@ -91,7 +101,17 @@ impl TestApp {
 
     /// Starts another instance of the app on the same database and Redis prefix.
     pub async fn spawn_peer(&self) -> Peer {
-        let config = Config::from_vars(self.vars.clone()).expect("config");
+        self.spawn_peer_with(&[]).await
+    }
+
+    /// Another instance on the same database and Redis prefix, with some variables changed.
+    pub async fn spawn_peer_with(&self, extra: &[(&str, &str)]) -> Peer {
+        let mut vars = self.vars.clone();
+        for (key, value) in extra {
+            vars.retain(|(k, _)| k != key);
+            vars.push(((*key).to_owned(), (*value).to_owned()));
+        }
+        let config = Config::from_vars(vars).expect("config");
         let app = Application::build(config).await.expect("the peer starts");
         let port = app.port();
         tokio::spawn(app.run_until_stopped());

@@ -489,7 +489,8 @@ pub async fn cancel_rsvp(hearth: &Hearth, actor: &Actor, id: i64) -> DomainResul
                     .set(events::waitlist_count.eq(events::waitlist_count - 1))
                     .execute(conn)
                     .await?;
-                crate::webhooks::payloads::rsvp_changed(conn, id, user, "cancelled", Some("waitlisted")).await?;
+                crate::webhooks::payloads::rsvp_changed(conn, id, user, "cancelled", Some("waitlisted"))
+                    .await?;
                 return Ok(());
             }
             Some(_) => {}

@@ -141,11 +141,15 @@ pub fn webhook_disabled(
     link: &str,
 ) -> OutgoingMail {
     let greeting = format!("Hi {username},");
-    let intro = format!("{} stopped sending events to the webhook endpoint {url}.", brand.name);
+    let intro = format!(
+        "{} stopped sending events to the webhook endpoint {url}.",
+        brand.name
+    );
     let why = format!("Why: {reason}");
-    let next = "Events that happen from now on are not queued for it. Fix the receiver, then turn the endpoint on \
+    let next =
+        "Events that happen from now on are not queued for it. Fix the receiver, then turn the endpoint on \
                 again and send a test event; the delivery log shows what the receiver answered."
-        .to_owned();
+            .to_owned();
     OutgoingMail {
         kind: "webhook_disabled",
         to: to.to_owned(),

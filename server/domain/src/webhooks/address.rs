@@ -157,8 +157,11 @@ pub struct UrlProblem(pub String);
 /// Returns the checked addresses (the only ones a delivery may connect to).
 pub async fn vet(raw: &str, allow_loopback: bool) -> Result<(url::Url, Vec<SocketAddr>), UrlProblem> {
     let problem = |m: String| UrlProblem(m);
-    let url = url::Url::parse(raw.trim())
-        .map_err(|e| problem(format!("This is not a URL ({e}); write it like https://crm.example.com/hooks.")))?;
+    let url = url::Url::parse(raw.trim()).map_err(|e| {
+        problem(format!(
+            "This is not a URL ({e}); write it like https://crm.example.com/hooks."
+        ))
+    })?;
     if !url.username().is_empty() || url.password().is_some() {
         return Err(problem(
             "Put credentials in the receiver's check of the signature, not in the URL.".into(),
@@ -168,9 +171,7 @@ pub async fn vet(raw: &str, allow_loopback: bool) -> Result<(url::Url, Vec<Socke
     if scheme != "https" && scheme != "http" {
         return Err(problem("The URL must start with https://.".into()));
     }
-    let host = url
-        .host()
-        .ok_or_else(|| problem("The URL has no host.".into()))?;
+    let host = url.host().ok_or_else(|| problem("The URL has no host.".into()))?;
     let port = url.port_or_known_default().unwrap_or(443);
     let addrs: Vec<SocketAddr> = match host {
         url::Host::Ipv4(ip) => vec![SocketAddr::new(IpAddr::V4(ip), port)],
@@ -255,7 +256,13 @@ mod tests {
 
     #[test]
     fn public_addresses_pass() {
-        for ip in ["93.184.215.14", "8.8.8.8", "1.1.1.1", "2606:4700:4700::1111", "2a00:1450:4001:80b::200e"] {
+        for ip in [
+            "93.184.215.14",
+            "8.8.8.8",
+            "1.1.1.1",
+            "2606:4700:4700::1111",
+            "2a00:1450:4001:80b::200e",
+        ] {
             assert_eq!(why(ip), None, "{ip}");
         }
     }
@@ -288,7 +295,13 @@ mod tests {
             assert_eq!(why(ip), Some(expected), "{ip}");
         }
         // Just outside the blocks.
-        for ip in ["172.32.0.1", "100.128.0.1", "11.0.0.1", "192.169.0.1", "126.255.255.255"] {
+        for ip in [
+            "172.32.0.1",
+            "100.128.0.1",
+            "11.0.0.1",
+            "192.169.0.1",
+            "126.255.255.255",
+        ] {
             assert_eq!(why(ip), None, "{ip}");
         }
     }

@@ -44,7 +44,10 @@ impl Default for Config {
     fn default() -> Config {
         Config {
             allow_loopback: false,
-            retry_schedule: RETRY_SCHEDULE_SECONDS.iter().map(|s| Duration::from_secs(*s)).collect(),
+            retry_schedule: RETRY_SCHEDULE_SECONDS
+                .iter()
+                .map(|s| Duration::from_secs(*s))
+                .collect(),
             timeout: TIMEOUT,
         }
     }
@@ -66,16 +69,14 @@ pub fn client(config: &Config) -> DomainResult<reqwest::Client> {
 
 /// The `webhook-signature` header: `v1,<sig>` with the current secret, and with the previous one during a
 /// rotation's overlap (space-separated, as the specification allows).
-pub fn signature_header(
-    secrets: &[&str],
-    msg_id: &str,
-    timestamp: i64,
-    body: &[u8],
-) -> DomainResult<String> {
+pub fn signature_header(secrets: &[&str], msg_id: &str, timestamp: i64, body: &[u8]) -> DomainResult<String> {
     let mut parts = Vec::with_capacity(secrets.len());
     for secret in secrets {
         let hook = standardwebhooks::Webhook::new(secret).map_err(DomainError::internal)?;
-        parts.push(hook.sign(msg_id, timestamp, body).map_err(DomainError::internal)?);
+        parts.push(
+            hook.sign(msg_id, timestamp, body)
+                .map_err(DomainError::internal)?,
+        );
     }
     Ok(parts.join(" "))
 }
@@ -288,7 +289,12 @@ pub async fn deliver_due(hearth: &Hearth, client: &reqwest::Client, batch: i64) 
             {
                 secrets.push(old.as_str());
             }
-            let body = body(&d.event_type, d.event_created_at, d.data.clone(), d.include_emails);
+            let body = body(
+                &d.event_type,
+                d.event_created_at,
+                d.data.clone(),
+                d.include_emails,
+            );
             let result = send(client, &config, &d.url, &secrets, &d.msg_id, body).await;
             (d, result)
         }
@@ -447,7 +453,9 @@ async fn record(hearth: &Hearth, config: &Config, d: &Claimed, result: &AttemptR
 async fn admins(conn: &mut AsyncPgConnection) -> DomainResult<Vec<(String, String)>> {
     use crate::schema::users;
     Ok(users::table
-        .filter(diesel::dsl::sql::<diesel::sql_types::Bool>("'admin' = ANY (roles)"))
+        .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(
+            "'admin' = ANY (roles)",
+        ))
         .filter(users::email_verified_at.is_not_null())
         .select((users::email, users::username))
         .load(conn)
@@ -464,10 +472,12 @@ pub async fn purge(hearth: &Hearth) -> DomainResult<u64> {
     .bind::<Int4, _>(days)
     .execute(&mut conn)
     .await? as u64;
-    removed += diesel::sql_query("DELETE FROM webhook_attempts WHERE attempted_at < now() - make_interval(days => $1)")
-        .bind::<Int4, _>(days)
-        .execute(&mut conn)
-        .await? as u64;
+    removed += diesel::sql_query(
+        "DELETE FROM webhook_attempts WHERE attempted_at < now() - make_interval(days => $1)",
+    )
+    .bind::<Int4, _>(days)
+    .execute(&mut conn)
+    .await? as u64;
     removed += diesel::sql_query(
         "DELETE FROM webhook_events ev WHERE ev.created_at < now() - make_interval(days => $1)
            AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = ev.id)",
@@ -574,7 +584,8 @@ mod tests {
     fn bodies_leave_out_addresses_unless_allowed() {
         let at = Utc::now();
         let data = json!({"member": {"id": 1, "username": "ana", "email": "ana@example.com"}});
-        let without: Value = serde_json::from_slice(&body("member.created", at, data.clone(), false)).unwrap();
+        let without: Value =
+            serde_json::from_slice(&body("member.created", at, data.clone(), false)).unwrap();
         assert_eq!(without["data"]["member"], json!({"id": 1, "username": "ana"}));
         assert_eq!(without["type"], "member.created");
         let with: Value = serde_json::from_slice(&body("member.created", at, data, true)).unwrap();

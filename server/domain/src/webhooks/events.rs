@@ -91,7 +91,9 @@ impl EventType {
         match self {
             EventType::MemberCreated => "A member signed up.",
             EventType::TopicCreated => "A discussion topic was published.",
-            EventType::PostCreated => "A reply was published (in a topic, a question or an idea's discussion).",
+            EventType::PostCreated => {
+                "A reply was published (in a topic, a question or an idea's discussion)."
+            }
             EventType::QuestionCreated => "A question was published.",
             EventType::QuestionAnswered => "A question got an answer.",
             EventType::AnswerAccepted => "The asker accepted an answer.",
@@ -162,7 +164,10 @@ mod tests {
 
     #[test]
     fn types_round_trip() {
-        for t in EventType::SUBSCRIBABLE.into_iter().chain([EventType::WebhookTest]) {
+        for t in EventType::SUBSCRIBABLE
+            .into_iter()
+            .chain([EventType::WebhookTest])
+        {
             assert_eq!(EventType::parse(t.as_str()), Some(t));
             assert!(!t.description().is_empty());
         }
@@ -171,7 +176,8 @@ mod tests {
 
     #[test]
     fn emails_are_removed_at_every_depth() {
-        let mut v = json!({"author": {"id": 1, "email": "a@example.com"}, "list": [{"email": "b@x"}], "email": "c"});
+        let mut v =
+            json!({"author": {"id": 1, "email": "a@example.com"}, "list": [{"email": "b@x"}], "email": "c"});
         redact_emails(&mut v);
         assert_eq!(v, json!({"author": {"id": 1}, "list": [{}]}));
     }

@@ -524,22 +524,26 @@ pub async fn delivery(
 ) -> DomainResult<DeliveryDetail> {
     actor.require_admin()?;
     let mut conn = db::conn(hearth.db()).await?;
-    let (delivery, data, event_created_at, include_emails): (Delivery, serde_json::Value, DateTime<Utc>, bool) =
-        webhook_deliveries::table
-            .inner_join(webhook_events::table)
-            .inner_join(webhook_endpoints::table)
-            .filter(webhook_deliveries::id.eq(delivery_id.0))
-            .filter(webhook_deliveries::endpoint_id.eq(id.0))
-            .select((
-                DELIVERY_COLUMNS,
-                webhook_events::data,
-                webhook_events::created_at,
-                webhook_endpoints::include_emails,
-            ))
-            .first(&mut conn)
-            .await
-            .optional()?
-            .ok_or(DomainError::NotFound("webhook delivery"))?;
+    let (delivery, data, event_created_at, include_emails): (
+        Delivery,
+        serde_json::Value,
+        DateTime<Utc>,
+        bool,
+    ) = webhook_deliveries::table
+        .inner_join(webhook_events::table)
+        .inner_join(webhook_endpoints::table)
+        .filter(webhook_deliveries::id.eq(delivery_id.0))
+        .filter(webhook_deliveries::endpoint_id.eq(id.0))
+        .select((
+            DELIVERY_COLUMNS,
+            webhook_events::data,
+            webhook_events::created_at,
+            webhook_endpoints::include_emails,
+        ))
+        .first(&mut conn)
+        .await
+        .optional()?
+        .ok_or(DomainError::NotFound("webhook delivery"))?;
     let attempts = webhook_attempts::table
         .filter(webhook_attempts::delivery_id.eq(delivery_id.0))
         .select(Attempt::as_select())

@@ -12,8 +12,7 @@ use crate::DomainResult;
 use crate::ids::{PostId, TopicId, UserId};
 
 /// A member as payloads carry them (`u` is a `users` row).
-const MEMBER: &str =
-    "jsonb_build_object('id', u.id, 'username', u.username, 'display_name', u.display_name, 'email', u.email)";
+const MEMBER: &str = "jsonb_build_object('id', u.id, 'username', u.username, 'display_name', u.display_name, 'email', u.email)";
 
 fn member_of(alias: &str) -> String {
     MEMBER.replace("u.", &format!("{alias}."))
@@ -102,7 +101,14 @@ pub(crate) async fn topic_published(conn: &mut AsyncPgConnection, topic: TopicId
          WHERE t.id = $2",
         author = member_of("pa"),
     );
-    emit_from(conn, EventType::QuestionCreated, &question_sql, topic.0, json!({})).await?;
+    emit_from(
+        conn,
+        EventType::QuestionCreated,
+        &question_sql,
+        topic.0,
+        json!({}),
+    )
+    .await?;
     let idea_sql = format!(
         "SELECT jsonb_build_object('id', t.id, 'title', t.title, 'status', i.status, 'topic_status', t.status,
                 'votes', i.vote_count, 'category', jsonb_build_object('id', c.id, 'slug', c.slug, 'name', c.name),
@@ -199,7 +205,11 @@ pub(crate) async fn idea_merged(
 }
 
 /// A member joined (`true`) or left the fan club.
-pub(crate) async fn club_membership(conn: &mut AsyncPgConnection, user: UserId, joined: bool) -> DomainResult<()> {
+pub(crate) async fn club_membership(
+    conn: &mut AsyncPgConnection,
+    user: UserId,
+    joined: bool,
+) -> DomainResult<()> {
     if joined {
         let sql = format!(
             "SELECT jsonb_build_object('member', {MEMBER}, 'joined_at', m.joined_at,
@@ -209,7 +219,9 @@ pub(crate) async fn club_membership(conn: &mut AsyncPgConnection, user: UserId, 
         );
         emit_from(conn, EventType::ClubMemberJoined, &sql, user.0, json!({})).await
     } else {
-        let sql = format!("SELECT jsonb_build_object('member', {MEMBER}, 'left_at', now()) AS data FROM users u WHERE u.id = $2");
+        let sql = format!(
+            "SELECT jsonb_build_object('member', {MEMBER}, 'left_at', now()) AS data FROM users u WHERE u.id = $2"
+        );
         emit_from(conn, EventType::ClubMemberLeft, &sql, user.0, json!({})).await
     }
 }
@@ -268,7 +280,14 @@ pub(crate) async fn post_hidden_by_flags(conn: &mut AsyncPgConnection, post: Pos
         "SELECT {QUEUE_ITEM} AS data FROM moderation_queue m JOIN users u ON u.id = m.author_id
          WHERE m.post_id = $2 AND m.kind = 'flagged' AND m.state = 'open'"
     );
-    emit_from(conn, EventType::ModerationPostHeld, &sql, post.0, json!({"hidden_by_flags": true})).await
+    emit_from(
+        conn,
+        EventType::ModerationPostHeld,
+        &sql,
+        post.0,
+        json!({"hidden_by_flags": true}),
+    )
+    .await
 }
 
 /// A moderator decided a queue item: `decision` is `approved` or `rejected`.
@@ -315,7 +334,9 @@ const INBOX_ITEM: &str = "jsonb_build_object('id', i.id, 'kind', i.kind, 'topic_
 
 /// A detractor post or mention entered the staff inbox.
 pub(crate) async fn inbox_detractor_post(conn: &mut AsyncPgConnection, post: PostId) -> DomainResult<()> {
-    let sql = format!("SELECT {INBOX_ITEM} AS data FROM inbox_items i WHERE i.post_id = $2 AND i.kind = 'detractor'");
+    let sql = format!(
+        "SELECT {INBOX_ITEM} AS data FROM inbox_items i WHERE i.post_id = $2 AND i.kind = 'detractor'"
+    );
     emit_from(conn, EventType::InboxDetractorDetected, &sql, post.0, json!({})).await
 }
 

@@ -45,10 +45,16 @@ async fn queued(hearth: &Hearth) -> Vec<(i64, String)> {
 async fn the_outbox_follows_the_transaction_and_the_subscriptions() {
     let (hearth, _db) = testing::hearth().await;
     let admin = account(&hearth, "wh_admin", vec![Role::Admin]).await;
-    let all = create(&hearth, &admin, &input("http://127.0.0.1:9/all", &[])).await.unwrap();
-    let topics = create(&hearth, &admin, &input("http://127.0.0.1:9/topics", &["topic.created"]))
+    let all = create(&hearth, &admin, &input("http://127.0.0.1:9/all", &[]))
         .await
         .unwrap();
+    let topics = create(
+        &hearth,
+        &admin,
+        &input("http://127.0.0.1:9/topics", &["topic.created"]),
+    )
+    .await
+    .unwrap();
     assert!(all.secret.starts_with("whsec_"));
     assert_ne!(all.secret, topics.secret);
 
@@ -83,7 +89,9 @@ async fn the_outbox_follows_the_transaction_and_the_subscriptions() {
     let mut off = input(&all.url, &[]);
     off.active = false;
     update(&hearth, &admin, all.id, &off).await.unwrap();
-    emit(&mut conn, EventType::MemberCreated, json!({"id": 4})).await.unwrap();
+    emit(&mut conn, EventType::MemberCreated, json!({"id": 4}))
+        .await
+        .unwrap();
     assert_eq!(queued(&hearth).await.len(), 3);
 }
 
@@ -92,15 +100,22 @@ async fn only_admins_manage_endpoints_and_bad_input_names_its_field() {
     let (hearth, _db) = testing::hearth().await;
     let admin = account(&hearth, "wh_admin2", vec![Role::Admin]).await;
     let staff = account(&hearth, "wh_staff", vec![Role::Staff]).await;
-    let err = create(&hearth, &staff, &input("http://127.0.0.1:9/", &[])).await.unwrap_err();
+    let err = create(&hearth, &staff, &input("http://127.0.0.1:9/", &[]))
+        .await
+        .unwrap_err();
     assert!(matches!(err, DomainError::Forbidden(_)), "{err:?}");
-    assert!(matches!(list(&hearth, &staff).await, Err(DomainError::Forbidden(_))));
+    assert!(matches!(
+        list(&hearth, &staff).await,
+        Err(DomainError::Forbidden(_))
+    ));
 
     let err = create(&hearth, &admin, &input("http://127.0.0.1:9/", &["topic.deleted"]))
         .await
         .unwrap_err();
     assert!(err.fields().contains_key("event_types"), "{err:?}");
-    let err = create(&hearth, &admin, &input("https://10.1.2.3/hook", &[])).await.unwrap_err();
+    let err = create(&hearth, &admin, &input("https://10.1.2.3/hook", &[]))
+        .await
+        .unwrap_err();
     assert!(err.fields()["url"].contains("private"), "{err:?}");
     let err = create(&hearth, &admin, &input("", &[])).await.unwrap_err();
     assert!(err.fields().contains_key("url"));
@@ -111,14 +126,23 @@ async fn only_admins_manage_endpoints_and_bad_input_names_its_field() {
 async fn one_worker_at_a_time_holds_an_endpoints_head_in_order() {
     let (hearth, _db) = testing::hearth().await;
     let admin = account(&hearth, "wh_admin3", vec![Role::Admin]).await;
-    let a = create(&hearth, &admin, &input("http://127.0.0.1:9/a", &[])).await.unwrap();
-    let b = create(&hearth, &admin, &input("http://127.0.0.1:9/b", &[])).await.unwrap();
+    let a = create(&hearth, &admin, &input("http://127.0.0.1:9/a", &[]))
+        .await
+        .unwrap();
+    let b = create(&hearth, &admin, &input("http://127.0.0.1:9/b", &[]))
+        .await
+        .unwrap();
     let mut conn = db::conn(hearth.db()).await.unwrap();
     for n in 0..3 {
-        emit(&mut conn, EventType::PostCreated, json!({"n": n})).await.unwrap();
+        emit(&mut conn, EventType::PostCreated, json!({"n": n}))
+            .await
+            .unwrap();
     }
     // Two workers claiming at the same moment get disjoint heads: one per endpoint, the oldest first.
-    let (first, second) = tokio::join!(delivery::claim_for_tests(&hearth, 10), delivery::claim_for_tests(&hearth, 10));
+    let (first, second) = tokio::join!(
+        delivery::claim_for_tests(&hearth, 10),
+        delivery::claim_for_tests(&hearth, 10)
+    );
     let mut claimed: Vec<(i64, i64)> = first.into_iter().chain(second).collect();
     claimed.sort();
     assert_eq!(claimed.len(), 2, "{claimed:?}");
@@ -127,7 +151,13 @@ async fn one_worker_at_a_time_holds_an_endpoints_head_in_order() {
     let heads: Vec<i64> = claimed.iter().map(|c| c.1).collect();
     // Nothing else is claimable while the heads are out.
     assert!(delivery::claim_for_tests(&hearth, 10).await.is_empty());
-    let log = deliveries(&hearth, &admin, a.id, DeliveryFilter::Pending, None, 10).await.unwrap();
+    let log = deliveries(&hearth, &admin, a.id, DeliveryFilter::Pending, None, 10)
+        .await
+        .unwrap();
     assert_eq!(log.len(), 3);
-    assert_eq!(log.last().map(|d| d.id.0), Some(heads[0]), "the oldest is the head");
+    assert_eq!(
+        log.last().map(|d| d.id.0),
+        Some(heads[0]),
+        "the oldest is the head"
+    );
 }
