@@ -83,7 +83,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/unsubscribe") view=account::UnsubscribePage ssr=SsrMode::Async/>
                     <Route path=path!("/u/:username") view=ProfilePage ssr=SsrMode::Async/>
                     <Route path=path!("/policy") view=PolicyPage ssr=SsrMode::Async/>
-                                        <Route path=path!("/admin") view=admin::AdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin") view=admin::AdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/webhooks") view=admin::WebhooksPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/webhooks/:id") view=admin::WebhookPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/webhooks/:id/deliveries/:delivery") view=admin::WebhookDeliveryPage ssr=SsrMode::Async/>
                     <Route path=path!("/latest") view=forums::LatestPage ssr=SsrMode::Async/>
                     <Route path=path!("/c/:slug") view=forums::CategoryPage ssr=SsrMode::Async/>
                     <Route path=path!("/t/:id") view=forums::TopicPage ssr=SsrMode::Async/>

@@ -13,6 +13,7 @@ pub mod seed;
 pub mod seed_scale;
 pub mod startup;
 pub mod telemetry;
+pub mod webhook_routes;
 pub mod workers;
 
 pub use config::Config;

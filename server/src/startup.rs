@@ -12,7 +12,7 @@ use std::net::TcpListener;
 use tokio::task::JoinHandle;
 
 use crate::config::{Config, redact_url};
-use crate::{api, brand_routes, health, middleware, workers};
+use crate::{api, brand_routes, health, middleware, webhook_routes, workers};
 
 /// A start-up failure, reported in one line that names the variable to set.
 #[derive(Debug, thiserror::Error)]
@@ -217,6 +217,16 @@ fn http_server(
             .route("/metrics", web::get().to(health::metrics))
             .route("/brand/logo", web::get().to(brand_routes::logo))
             .route("/admin/brand/logo", web::post().to(brand_routes::upload_logo))
+            .route("/admin/webhooks/new", web::post().to(webhook_routes::create))
+            .route("/admin/webhooks/{id}/save", web::post().to(webhook_routes::save))
+            .route(
+                "/admin/webhooks/{id}/deliveries/{delivery}/retry",
+                web::post().to(webhook_routes::retry),
+            )
+            .route(
+                "/admin/webhooks/{id}/{action}",
+                web::post().to(webhook_routes::act),
+            )
             .route("/favicon.svg", web::get().to(favicon))
             .configure(api::configure)
             .service(

@@ -537,3 +537,149 @@ async fn only_admins_and_admin_tokens_manage_endpoints() {
     assert_eq!(types["items"].as_array().unwrap().len(), 18);
     assert!(types["retry_schedule"].as_str().unwrap().contains("5 min"));
 }
+
+#[tokio::test]
+async fn the_admin_pages_add_an_endpoint_test_it_and_show_the_log_without_javascript() {
+    let app = app_with_loopback(&[]).await;
+    let admin = app.admin().await;
+    let receiver = Receiver::start().await;
+    let page = admin.get(app.url("/admin/webhooks")).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("No endpoints yet."));
+    assert!(
+        html.contains(r#"name="event_types" value="topic.created""#),
+        "{html}"
+    );
+
+    // A bad URL comes back at its field, with what was typed kept.
+    let res = admin
+        .post(app.url("/admin/webhooks/new"))
+        .form(&[
+            ("url", "https://10.0.0.9/hook"),
+            ("description", "Support desk"),
+            ("event_types", "post.created"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let back = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(back.starts_with("/admin/webhooks?form=create&error="), "{back}");
+    let html = admin
+        .get(app.url(&back))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("private network address"),
+        "the field's error is shown"
+    );
+    assert!(html.contains(r#"value="Support desk""#), "what was typed is kept");
+    assert!(html.contains(r#"aria-invalid="true""#));
+
+    // Two event types ticked, then a test event from the endpoint's page.
+    let res = admin
+        .post(app.url("/admin/webhooks/new"))
+        .form(&[
+            ("url", receiver.url("/desk").as_str()),
+            ("description", "Support desk"),
+            ("event_types", "post.created"),
+            ("event_types", "question.created"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.ends_with("?saved=created"), "{location}");
+    let id: i64 = location
+        .trim_start_matches("/admin/webhooks/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let e = app.get_json(&admin, &format!("/api/v1/webhooks/{id}")).await;
+    assert_eq!(e["event_types"], json!(["post.created", "question.created"]));
+    let html = admin
+        .get(app.url(&location))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains(e["secret"].as_str().unwrap()),
+        "the secret is on the page"
+    );
+    let res = admin
+        .post(app.url(&format!("/admin/webhooks/{id}/test")))
+        .form(&[("x", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    receiver.wait_for(1, WAIT).await;
+    let log_path = format!("/api/v1/webhooks/{id}/deliveries");
+    wait_until("the test delivery is logged", || {
+        let (app, admin, log_path) = (&app, &admin, &log_path);
+        async move { app.get_json(admin, log_path).await["items"][0]["state"] == "delivered" }
+    })
+    .await;
+    let html = admin
+        .get(app.url(&format!("/admin/webhooks/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("webhook.test") && html.contains("delivered"),
+        "{html}"
+    );
+    let delivery = app.get_json(&admin, &log_path).await["items"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let html = admin
+        .get(app.url(&format!("/admin/webhooks/{id}/deliveries/{delivery}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("answer 200"), "the receiver's answer is shown");
+    let res = admin
+        .post(app.url(&format!("/admin/webhooks/{id}/deliveries/{delivery}/retry")))
+        .form(&[("x", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    receiver.wait_for(2, WAIT).await;
+
+    // Members may not open the pages nor post their forms.
+    let member = app.member("wh_member", 4, vec![]).await;
+    let res = member.get(app.url("/admin/webhooks")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = member
+        .post(app.url(&format!("/admin/webhooks/{id}/delete")))
+        .form(&[("x", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.get_json(&admin, "/api/v1/webhooks").await["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}

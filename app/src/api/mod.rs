@@ -13,6 +13,7 @@ pub mod policy;
 pub mod profiles;
 pub mod qa;
 pub mod talking_point;
+pub mod webhooks;
 
 use crate::model::AppError;
 use server_fn::ServerFn;

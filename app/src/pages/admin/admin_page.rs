@@ -64,6 +64,13 @@ pub fn AdminPage() -> impl IntoView {
                 };
                 view! { <Notice>{text}</Notice> }
             })}
+            <nav aria-label="More administration" class="card admin-links">
+                <ul>
+                    <li><a href="/admin/webhooks">"Webhooks"</a>" — tell your CRM, support desk and product tools what happens, signed and retried"</li>
+                    <li><a href="/admin/products">"Products"</a>" — what questions and ideas are about"</li>
+                    <li><a href="/admin/rules">"Moderation rules"</a></li>
+                </ul>
+            </nav>
             <section aria-labelledby="brand-title" class="card">
                 <h2 id="brand-title">"Brand"</h2>
                 <p>"Your community's name, tagline, colours and logo. Colours must keep text readable (WCAG AA contrast of 4.5:1 against white)."</p>
