@@ -10,7 +10,8 @@
 #      (PUT then DELETE by 600 members with API tokens)
 #   5. club and reputation: a full reputation recompute of every member, the event, club and profile pages
 #   6. live updates: 1,000 SSE connections (memory) and reply-to-stream latency
-#   7. the browser bundle (wasm + js), raw and gzip
+#   7. webhooks: a reply's p50 with and without 5 subscribed endpoints (the outbox's cost)
+#   8. the browser bundle (wasm + js), raw and gzip
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { echo "bench: wrk is missing (make bench installs it)" >&2; exit 1; }
@@ -246,6 +247,35 @@ live_topic=$(psql_q "SELECT t.id FROM topics t JOIN categories c ON c.id = t.cat
   ORDER BY t.id DESC LIMIT 1")
 mapfile -t live_tokens < <(target/release/hearth bench-tokens --count 10)
 python3 .ci/sse_bench.py "$base" "$live_topic" "$server_pid" 1000 "${live_tokens[@]}" || echo "   live updates: the measurement failed"
+
+echo "== webhooks (budget: publishing a reply with 5 subscribed endpoints costs <= 1 ms more p50)"
+target/release/hearth create-user --email poster@bench.example --username bench_poster \
+  --password 'bench poster passphrase' --role staff >/dev/null 2>&1 || true
+poster=$(curl -s -D - -o /dev/null -H 'content-type: application/json' \
+  -d '{"login":"bench_poster","password":"bench poster passphrase"}' "$base/api/v1/auth/login" \
+  | tr -d '\r' | sed -n 's/^[Ss]et-[Cc]ookie: \(hearth_session=[^;]*\).*/\1/p')
+reply_lua=target/bench-reply.lua
+cat > "$reply_lua" <<'LUA'
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format(nil, nil, nil, '{"body":"Bench reply number ' .. n .. ': the battery lasted the whole commute."}')
+end
+LUA
+psql_q "DELETE FROM webhook_endpoints WHERE description = 'bench'" >/dev/null
+NOCHECK=1 run "reply (POST), no endpoints" 1 "$base/api/v1/topics/$live_topic/posts" "Cookie: $poster" "$reply_lua"; hooks0=$last_p50
+# Five endpoints wanting every event (deliveries fail at DNS and retry in the background: this measures the
+# request's own cost of writing the outbox).
+psql_q "INSERT INTO webhook_endpoints (url, description, secret)
+  SELECT 'https://hooks-' || g || '.bench.invalid/hearth', 'bench', 'whsec_' || encode(sha256(random()::text::bytea), 'base64')
+  FROM generate_series(1, 5) g" >/dev/null
+NOCHECK=1 run "reply (POST), 5 endpoints subscribed" 1 "$base/api/v1/topics/$live_topic/posts" "Cookie: $poster" "$reply_lua"; hooks5=$last_p50
+queued=$(psql_q "SELECT count(*) FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE e.description = 'bench'")
+psql_q "DELETE FROM webhook_endpoints WHERE description = 'bench'" >/dev/null
+psql_q "DELETE FROM webhook_events e WHERE NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id)" >/dev/null
+awk -v a="$hooks0" -v b="$hooks5" -v q="$queued" 'BEGIN { printf "   outbox cost per reply (p50): %+.2f ms with 5 endpoints (%d deliveries queued)\n", b - a, q }'
 
 echo "== browser bundle (budget: < 300 KB gzip)"
 wasm=target/site/pkg/hearth.wasm

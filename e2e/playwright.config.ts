@@ -56,6 +56,9 @@ export default defineConfig({
         SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
         HEARTH_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e',
         HEARTH_HTTP_WORKERS: '2',
+        // The webhook spec's receiver listens on loopback (development and tests only).
+        HEARTH_WEBHOOKS_ALLOW_LOOPBACK: 'true',
+        HEARTH_WEBHOOK_RETRY_SECONDS: '1,1,1',
         RUST_LOG: 'warn',
       },
     },

@@ -638,25 +638,20 @@ pub struct ManagedTopic {
 }
 
 /// `POST /topics/{id}/{action}` for pin, unpin, lock, unlock and move (staff and moderators; audited).
-#[utoipa::path(post, path = "/api/v1/topics/{id}/{action}", tag = "forums",
-    params(("id" = i64, Path), ("action" = String, Path, description = "pin, unpin, lock, unlock, move or merge")),
-    request_body(content = ManageRequest, description = "Optional; `category_id` is required for move, `into_topic_id` for merge"),
-    responses((status = 200, body = ManagedTopic), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
-pub async fn manage(
-    hearth: web::Data<Hearth>,
-    caller: Caller,
-    path: web::Path<(i64, String)>,
+async fn manage(
+    hearth: &Hearth,
+    caller: &Caller,
+    id: i64,
+    action: &str,
     body: Option<web::Json<ManageRequest>>,
 ) -> ApiResult<HttpResponse> {
-    let (id, action) = path.into_inner();
     let body = body.map(|b| b.into_inner()).unwrap_or_default();
     if action == "merge" {
         let into = body
             .into_topic_id
             .ok_or_else(|| DomainError::invalid("into_topic_id", "is required to merge a topic"))?;
-        forums::merge_topic(&hearth, caller.actor()?, TopicId(id), TopicId(into), &body.reason).await?;
-        let page = views::topic_page(&hearth, &viewer(&caller), TopicId(into), 1).await?;
+        forums::merge_topic(hearth, caller.actor()?, TopicId(id), TopicId(into), &body.reason).await?;
+        let page = views::topic_page(hearth, &viewer(caller), TopicId(into), 1).await?;
         let t = page.topic;
         return Ok(HttpResponse::Ok().json(ManagedTopic {
             id: t.id,
@@ -668,7 +663,7 @@ pub async fn manage(
             category_slug: page.category.slug.clone(),
         }));
     }
-    let action = match (action.as_str(), body.category_id) {
+    let action = match (action, body.category_id) {
         ("pin", _) => TopicAction::Pin,
         ("unpin", _) => TopicAction::Unpin,
         ("lock", _) => TopicAction::Lock,
@@ -680,8 +675,8 @@ pub async fn manage(
         _ => return Err(DomainError::NotFound("API route").into()),
     };
     let actor = caller.actor()?;
-    forums::manage_topic(&hearth, actor, TopicId(id), action, &body.reason).await?;
-    let page = views::topic_page(&hearth, &viewer(&caller), TopicId(id), 1).await?;
+    forums::manage_topic(hearth, actor, TopicId(id), action, &body.reason).await?;
+    let page = views::topic_page(hearth, &viewer(caller), TopicId(id), 1).await?;
 
     let t = page.topic;
     Ok(HttpResponse::Ok().json(ManagedTopic {
@@ -696,7 +691,7 @@ pub async fn manage(
 }
 
 /// Watch a topic (`PUT`) or stop (`DELETE`).
-#[utoipa::path(put, path = "/api/v1/topics/{id}/watch", tag = "forums", params(("id" = i64, Path)),
+#[utoipa::path(method(put, delete), path = "/api/v1/topics/{id}/watch", tag = "forums", params(("id" = i64, Path)),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn watch_topic(
     hearth: web::Data<Hearth>,
@@ -710,7 +705,7 @@ pub async fn watch_topic(
 }
 
 /// Watch a category (`PUT`) or stop (`DELETE`).
-#[utoipa::path(put, path = "/api/v1/categories/{slug}/watch", tag = "forums", params(("slug" = String, Path)),
+#[utoipa::path(method(put, delete), path = "/api/v1/categories/{slug}/watch", tag = "forums", params(("slug" = String, Path)),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn watch_category(
     hearth: web::Data<Hearth>,
@@ -805,4 +800,88 @@ pub async fn search(
             .collect(),
         next: results.next.map(|n| n.to_string()),
     }))
+}
+
+/// Pins a topic to the top of its category (moderators; audited).
+#[utoipa::path(post, path = "/api/v1/topics/{id}/pin", tag = "forums", params(("id" = i64, Path)),
+    request_body(content = ManageRequest, description = "Optional; `reason` is kept in the audit log"),
+    responses((status = 200, body = ManagedTopic), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn pin_topic(
+    hearth: web::Data<Hearth>,
+    caller: Caller,
+    path: web::Path<i64>,
+    body: Option<web::Json<ManageRequest>>,
+) -> ApiResult<HttpResponse> {
+    manage(&hearth, &caller, *path, "pin", body).await
+}
+
+/// Unpins a topic (moderators; audited).
+#[utoipa::path(post, path = "/api/v1/topics/{id}/unpin", tag = "forums", params(("id" = i64, Path)),
+    request_body(content = ManageRequest, description = "Optional; `reason` is kept in the audit log"),
+    responses((status = 200, body = ManagedTopic), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn unpin_topic(
+    hearth: web::Data<Hearth>,
+    caller: Caller,
+    path: web::Path<i64>,
+    body: Option<web::Json<ManageRequest>>,
+) -> ApiResult<HttpResponse> {
+    manage(&hearth, &caller, *path, "unpin", body).await
+}
+
+/// Locks a topic: it takes no new replies (moderators; audited).
+#[utoipa::path(post, path = "/api/v1/topics/{id}/lock", tag = "forums", params(("id" = i64, Path)),
+    request_body(content = ManageRequest, description = "Optional; `reason` is kept in the audit log"),
+    responses((status = 200, body = ManagedTopic), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn lock_topic(
+    hearth: web::Data<Hearth>,
+    caller: Caller,
+    path: web::Path<i64>,
+    body: Option<web::Json<ManageRequest>>,
+) -> ApiResult<HttpResponse> {
+    manage(&hearth, &caller, *path, "lock", body).await
+}
+
+/// Unlocks a topic (moderators; audited).
+#[utoipa::path(post, path = "/api/v1/topics/{id}/unlock", tag = "forums", params(("id" = i64, Path)),
+    request_body(content = ManageRequest, description = "Optional; `reason` is kept in the audit log"),
+    responses((status = 200, body = ManagedTopic), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn unlock_topic(
+    hearth: web::Data<Hearth>,
+    caller: Caller,
+    path: web::Path<i64>,
+    body: Option<web::Json<ManageRequest>>,
+) -> ApiResult<HttpResponse> {
+    manage(&hearth, &caller, *path, "unlock", body).await
+}
+
+/// Moves a topic to another category (`category_id` required; moderators; audited).
+#[utoipa::path(post, path = "/api/v1/topics/{id}/move", tag = "forums", params(("id" = i64, Path)),
+    request_body(content = ManageRequest, description = "`category_id` is required"),
+    responses((status = 200, body = ManagedTopic), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn move_topic(
+    hearth: web::Data<Hearth>,
+    caller: Caller,
+    path: web::Path<i64>,
+    body: Option<web::Json<ManageRequest>>,
+) -> ApiResult<HttpResponse> {
+    manage(&hearth, &caller, *path, "move", body).await
+}
+
+/// Merges a topic into another (`into_topic_id` required): its replies move there (moderators; audited).
+#[utoipa::path(post, path = "/api/v1/topics/{id}/merge", tag = "forums", params(("id" = i64, Path)),
+    request_body(content = ManageRequest, description = "`into_topic_id` is required"),
+    responses((status = 200, body = ManagedTopic), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn merge_topic(
+    hearth: web::Data<Hearth>,
+    caller: Caller,
+    path: web::Path<i64>,
+    body: Option<web::Json<ManageRequest>>,
+) -> ApiResult<HttpResponse> {
+    manage(&hearth, &caller, *path, "merge", body).await
 }

@@ -353,7 +353,7 @@ pub struct VoteResponse {
 }
 
 /// Votes for an idea (`PUT`) or takes the vote back (`DELETE`); repeating either changes nothing.
-#[utoipa::path(put, path = "/api/v1/ideas/{id}/vote", tag = "ideas", params(("id" = i64, Path)),
+#[utoipa::path(method(put, delete), path = "/api/v1/ideas/{id}/vote", tag = "ideas", params(("id" = i64, Path)),
     responses((status = 200, body = VoteResponse), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn vote(
@@ -376,7 +376,7 @@ pub struct FollowResponse {
 }
 
 /// Follows an idea without voting (`PUT`) or stops following it (`DELETE`).
-#[utoipa::path(put, path = "/api/v1/ideas/{id}/follow", tag = "ideas", params(("id" = i64, Path)),
+#[utoipa::path(method(put, delete), path = "/api/v1/ideas/{id}/follow", tag = "ideas", params(("id" = i64, Path)),
     responses((status = 200, body = FollowResponse), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody)))]
 pub async fn follow(

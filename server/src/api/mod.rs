@@ -54,216 +54,176 @@ impl FromRequest for Caller {
     }
 }
 
+/// Declares the `/api/v1` routes once: they are registered from this list, and [`ROUTES`] names each (method,
+/// path) so that a test can check that the OpenAPI document describes every one of them.
+macro_rules! api_routes {
+    ($($method:ident $path:literal => $handler:path;)*) => {
+        /// Every `/api/v1` route as (method, path), `/mentions` (a resource of its own) included.
+        pub const ROUTES: &[(&str, &str)] = &[$((stringify!($method), $path),)* ("get", "/mentions"), ("post", "/mentions")];
+
+        fn routes(scope: actix_web::Scope) -> actix_web::Scope {
+            scope$(.route($path, web::$method().to($handler)))*
+        }
+    };
+}
+
+api_routes! {
+    get "/openapi.json" => openapi::document;
+    post "/auth/signup" => accounts::signup;
+    post "/auth/login" => accounts::login;
+    post "/auth/logout" => accounts::logout;
+    post "/auth/verify" => accounts::verify;
+    post "/auth/verify/resend" => accounts::resend_verification;
+    post "/auth/password-reset" => accounts::request_password_reset;
+    post "/auth/password-reset/confirm" => accounts::confirm_password_reset;
+    post "/auth/password" => accounts::change_password;
+    get "/me" => accounts::me;
+    patch "/me" => accounts::update_me;
+    post "/tokens" => accounts::create_token;
+    get "/tokens" => accounts::list_tokens;
+    delete "/tokens/{id}" => accounts::revoke_token;
+    get "/users/{username}" => users::profile;
+    put "/users/{id}/access" => users::set_access;
+    get "/policy" => policy::current;
+    post "/policy" => policy::publish;
+    get "/brand" => brand::get;
+    put "/brand" => brand::update;
+    get "/categories" => forums::list_categories;
+    post "/categories" => forums::create_category;
+    patch "/categories/{id}" => forums::update_category;
+    get "/categories/{slug}/topics" => forums::category_topics;
+    put "/categories/{slug}/watch" => forums::watch_category;
+    delete "/categories/{slug}/watch" => forums::watch_category;
+    get "/topics" => forums::latest;
+    post "/topics" => forums::create_topic;
+    get "/topics/{id}" => forums::get_topic;
+    get "/topics/{id}/posts" => forums::topic_posts;
+    post "/topics/{id}/posts" => forums::reply;
+    put "/topics/{id}/watch" => forums::watch_topic;
+    delete "/topics/{id}/watch" => forums::watch_topic;
+    post "/topics/{id}/pin" => forums::pin_topic;
+    post "/topics/{id}/unpin" => forums::unpin_topic;
+    post "/topics/{id}/lock" => forums::lock_topic;
+    post "/topics/{id}/unlock" => forums::unlock_topic;
+    post "/topics/{id}/move" => forums::move_topic;
+    post "/topics/{id}/merge" => forums::merge_topic;
+    patch "/posts/{id}" => forums::edit_post;
+    get "/posts/{id}/revisions" => forums::revisions;
+    get "/search" => forums::search;
+    get "/users/{username}/topics" => forums::member_topics;
+    get "/products" => qa::list_products;
+    post "/products" => qa::create_product;
+    get "/me/products" => qa::my_products;
+    put "/me/products" => qa::set_my_products;
+    get "/questions" => qa::list_questions;
+    post "/questions" => qa::ask;
+    get "/questions/similar" => qa::similar;
+    get "/questions/{id}" => qa::get_question;
+    post "/questions/{id}/answers" => qa::answer;
+    post "/answers/{id}/vote" => qa::vote;
+    post "/answers/{id}/accept" => qa::accept;
+    post "/answers/{id}/comments" => qa::comment;
+    get "/ideas" => ideas::list;
+    post "/ideas" => ideas::submit;
+    get "/ideas/export.csv" => ideas::export;
+    get "/ideas/shipped" => ideas::shipped;
+    get "/ideas/{id}" => ideas::get;
+    put "/ideas/{id}/vote" => ideas::vote;
+    delete "/ideas/{id}/vote" => ideas::vote;
+    put "/ideas/{id}/follow" => ideas::follow;
+    delete "/ideas/{id}/follow" => ideas::follow;
+    post "/ideas/{id}/comments" => ideas::comment;
+    post "/ideas/{id}/status" => ideas::set_status;
+    post "/ideas/{id}/merge" => ideas::merge;
+    post "/ideas/{id}/survey" => ideas::survey;
+    get "/club/tiers" => club::tiers;
+    post "/club/tiers" => club::save_tier;
+    post "/club/tiers/{slug}/perks" => club::add_perk;
+    get "/club/membership" => club::get_membership;
+    put "/club/membership" => club::join;
+    patch "/club/membership" => club::set_directory;
+    delete "/club/membership" => club::leave;
+    get "/club/members" => club::directory;
+    put "/club/members/{id}/tier" => club::grant;
+    get "/events" => club::list_events;
+    post "/events" => club::create_event;
+    get "/events/{id}" => club::get_event;
+    put "/events/{id}/rsvp" => club::rsvp;
+    delete "/events/{id}/rsvp" => club::cancel_rsvp;
+    get "/events/{id}/attendees" => club::attendees;
+    get "/events/{id}/ics" => club::ics;
+    get "/reputation" => club::formula;
+    post "/flags" => moderation::flag;
+    get "/moderation/queue" => moderation::queue_list;
+    post "/moderation/queue/{id}/approve" => moderation::approve;
+    post "/moderation/queue/{id}/reject" => moderation::reject;
+    get "/moderation/audit" => moderation::audit_log;
+    get "/moderation/rules" => moderation::get_rules;
+    put "/moderation/rules" => moderation::put_rules;
+    post "/posts/{id}/hide" => moderation::hide;
+    post "/posts/{id}/appeal" => moderation::appeal_post;
+    post "/comments/{id}/appeal" => moderation::appeal_comment;
+    post "/users/{id}/suspend" => moderation::suspend;
+    post "/users/{id}/unsuspend" => moderation::unsuspend;
+    post "/users/{id}/warn" => moderation::warn;
+    post "/users/{id}/ban" => moderation::ban;
+    post "/policy/accept" => moderation::accept_policy;
+    get "/staff/inbox" => moderation::inbox_list;
+    post "/staff/inbox/{id}/assign" => moderation::inbox_assign;
+    post "/staff/inbox/{id}/handle" => moderation::inbox_handle;
+    get "/me/notification-preferences" => notifications::get_preferences;
+    put "/me/notification-preferences" => notifications::put_preferences;
+    post "/unsubscribe" => notifications::unsubscribe;
+    get "/stream" => stream::stream;
+    get "/insights/{report}.csv" => insights::csv;
+    get "/insights/{report}" => insights::get;
+    get "/talking-point" => talking_point::get;
+    get "/talking-point/ignored-terms" => talking_point::get_ignored;
+    put "/talking-point/ignored-terms" => talking_point::put_ignored;
+    post "/talking-point/themes/{key}/pin" => talking_point::pin;
+    delete "/talking-point/themes/{key}/pin" => talking_point::unpin;
+    post "/talking-point/themes/{key}/hide" => talking_point::hide;
+    delete "/talking-point/themes/{key}/hide" => talking_point::unhide;
+    post "/mentions/{id}/hide" => talking_point::hide_mention;
+    post "/mentions/{id}/publish" => talking_point::publish_mention;
+    get "/webhooks" => webhooks::list;
+    post "/webhooks" => webhooks::create;
+    get "/webhooks/event-types" => webhooks::event_types;
+    get "/webhooks/{id}" => webhooks::get;
+    put "/webhooks/{id}" => webhooks::update;
+    delete "/webhooks/{id}" => webhooks::delete;
+    post "/webhooks/{id}/rotate-secret" => webhooks::rotate_secret;
+    post "/webhooks/{id}/test" => webhooks::send_test;
+    get "/webhooks/{id}/deliveries" => webhooks::deliveries;
+    get "/webhooks/{id}/deliveries/{delivery_id}" => webhooks::delivery_detail;
+    post "/webhooks/{id}/deliveries/{delivery_id}/retry" => webhooks::retry;
+    get "/notifications" => qa::notifications;
+    post "/notifications/read" => qa::mark_read;
+}
+
 /// Registers every `/api/v1` route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::scope("/api/v1")
-            .app_data(
-                web::JsonConfig::default()
-                    .limit(JSON_LIMIT)
-                    .error_handler(error::json_error),
-            )
-            .app_data(web::PathConfig::default().error_handler(error::path_error))
-            .app_data(web::QueryConfig::default().error_handler(error::query_error))
-            .route("/openapi.json", web::get().to(openapi::document))
-            .route("/auth/signup", web::post().to(accounts::signup))
-            .route("/auth/login", web::post().to(accounts::login))
-            .route("/auth/logout", web::post().to(accounts::logout))
-            .route("/auth/verify", web::post().to(accounts::verify))
-            .route(
-                "/auth/verify/resend",
-                web::post().to(accounts::resend_verification),
-            )
-            .route(
-                "/auth/password-reset",
-                web::post().to(accounts::request_password_reset),
-            )
-            .route(
-                "/auth/password-reset/confirm",
-                web::post().to(accounts::confirm_password_reset),
-            )
-            .route("/auth/password", web::post().to(accounts::change_password))
-            .route("/me", web::get().to(accounts::me))
-            .route("/me", web::patch().to(accounts::update_me))
-            .route("/tokens", web::post().to(accounts::create_token))
-            .route("/tokens", web::get().to(accounts::list_tokens))
-            .route("/tokens/{id}", web::delete().to(accounts::revoke_token))
-            .route("/users/{username}", web::get().to(users::profile))
-            .route("/users/{id}/access", web::put().to(users::set_access))
-            .route("/policy", web::get().to(policy::current))
-            .route("/policy", web::post().to(policy::publish))
-            .route("/brand", web::get().to(brand::get))
-            .route("/brand", web::put().to(brand::update))
-            .route("/categories", web::get().to(forums::list_categories))
-            .route("/categories", web::post().to(forums::create_category))
-            .route("/categories/{id}", web::patch().to(forums::update_category))
-            .route(
-                "/categories/{slug}/topics",
-                web::get().to(forums::category_topics),
-            )
-            .route("/categories/{slug}/watch", web::put().to(forums::watch_category))
-            .route(
-                "/categories/{slug}/watch",
-                web::delete().to(forums::watch_category),
-            )
-            .route("/topics", web::get().to(forums::latest))
-            .route("/topics", web::post().to(forums::create_topic))
-            .route("/topics/{id}", web::get().to(forums::get_topic))
-            .route("/topics/{id}/posts", web::get().to(forums::topic_posts))
-            .route("/topics/{id}/posts", web::post().to(forums::reply))
-            .route("/topics/{id}/watch", web::put().to(forums::watch_topic))
-            .route("/topics/{id}/watch", web::delete().to(forums::watch_topic))
-            .route("/topics/{id}/{action}", web::post().to(forums::manage))
-            .route("/posts/{id}", web::patch().to(forums::edit_post))
-            .route("/posts/{id}/revisions", web::get().to(forums::revisions))
-            .route("/search", web::get().to(forums::search))
-            .route("/users/{username}/topics", web::get().to(forums::member_topics))
-            .route("/products", web::get().to(qa::list_products))
-            .route("/products", web::post().to(qa::create_product))
-            .route("/me/products", web::get().to(qa::my_products))
-            .route("/me/products", web::put().to(qa::set_my_products))
-            .route("/questions", web::get().to(qa::list_questions))
-            .route("/questions", web::post().to(qa::ask))
-            .route("/questions/similar", web::get().to(qa::similar))
-            .route("/questions/{id}", web::get().to(qa::get_question))
-            .route("/questions/{id}/answers", web::post().to(qa::answer))
-            .route("/answers/{id}/vote", web::post().to(qa::vote))
-            .route("/answers/{id}/accept", web::post().to(qa::accept))
-            .route("/answers/{id}/comments", web::post().to(qa::comment))
-            .route("/ideas", web::get().to(ideas::list))
-            .route("/ideas", web::post().to(ideas::submit))
-            .route("/ideas/export.csv", web::get().to(ideas::export))
-            .route("/ideas/shipped", web::get().to(ideas::shipped))
-            .route("/ideas/{id}", web::get().to(ideas::get))
-            .route("/ideas/{id}/vote", web::put().to(ideas::vote))
-            .route("/ideas/{id}/vote", web::delete().to(ideas::vote))
-            .route("/ideas/{id}/follow", web::put().to(ideas::follow))
-            .route("/ideas/{id}/follow", web::delete().to(ideas::follow))
-            .route("/ideas/{id}/comments", web::post().to(ideas::comment))
-            .route("/ideas/{id}/status", web::post().to(ideas::set_status))
-            .route("/ideas/{id}/merge", web::post().to(ideas::merge))
-            .route("/ideas/{id}/survey", web::post().to(ideas::survey))
-            .route("/club/tiers", web::get().to(club::tiers))
-            .route("/club/tiers", web::post().to(club::save_tier))
-            .route("/club/tiers/{slug}/perks", web::post().to(club::add_perk))
-            .route("/club/membership", web::get().to(club::get_membership))
-            .route("/club/membership", web::put().to(club::join))
-            .route("/club/membership", web::patch().to(club::set_directory))
-            .route("/club/membership", web::delete().to(club::leave))
-            .route("/club/members", web::get().to(club::directory))
-            .route("/club/members/{id}/tier", web::put().to(club::grant))
-            .route("/events", web::get().to(club::list_events))
-            .route("/events", web::post().to(club::create_event))
-            .route("/events/{id}", web::get().to(club::get_event))
-            .route("/events/{id}/rsvp", web::put().to(club::rsvp))
-            .route("/events/{id}/rsvp", web::delete().to(club::cancel_rsvp))
-            .route("/events/{id}/attendees", web::get().to(club::attendees))
-            .route("/events/{id}/ics", web::get().to(club::ics))
-            .route("/reputation", web::get().to(club::formula))
-            .route("/flags", web::post().to(moderation::flag))
-            .route("/moderation/queue", web::get().to(moderation::queue_list))
-            .route(
-                "/moderation/queue/{id}/approve",
-                web::post().to(moderation::approve),
-            )
-            .route(
-                "/moderation/queue/{id}/reject",
-                web::post().to(moderation::reject),
-            )
-            .route("/moderation/audit", web::get().to(moderation::audit_log))
-            .route("/moderation/rules", web::get().to(moderation::get_rules))
-            .route("/moderation/rules", web::put().to(moderation::put_rules))
-            .route("/posts/{id}/hide", web::post().to(moderation::hide))
-            .route("/posts/{id}/appeal", web::post().to(moderation::appeal_post))
-            .route(
-                "/comments/{id}/appeal",
-                web::post().to(moderation::appeal_comment),
-            )
-            .route("/users/{id}/{action}", web::post().to(moderation::sanction))
-            .route("/policy/accept", web::post().to(moderation::accept_policy))
-            .route("/staff/inbox", web::get().to(moderation::inbox_list))
-            .route(
-                "/staff/inbox/{id}/{action}",
-                web::post().to(moderation::inbox_act),
-            )
-            .route(
-                "/me/notification-preferences",
-                web::get().to(notifications::get_preferences),
-            )
-            .route(
-                "/me/notification-preferences",
-                web::put().to(notifications::put_preferences),
-            )
-            .route("/unsubscribe", web::post().to(notifications::unsubscribe))
-            .route("/stream", web::get().to(stream::stream))
-            .route("/insights/{report}.csv", web::get().to(insights::csv))
-            .route("/insights/{report}", web::get().to(insights::get))
-            .route("/talking-point", web::get().to(talking_point::get))
-            .route(
-                "/talking-point/ignored-terms",
-                web::get().to(talking_point::get_ignored),
-            )
-            .route(
-                "/talking-point/ignored-terms",
-                web::put().to(talking_point::put_ignored),
-            )
-            .route(
-                "/talking-point/themes/{key}/pin",
-                web::post().to(talking_point::pin),
-            )
-            .route(
-                "/talking-point/themes/{key}/pin",
-                web::delete().to(talking_point::unpin),
-            )
-            .route(
-                "/talking-point/themes/{key}/hide",
-                web::post().to(talking_point::hide),
-            )
-            .route(
-                "/talking-point/themes/{key}/hide",
-                web::delete().to(talking_point::unhide),
-            )
-            .service(
-                // A batch of up to 500 mentions needs more than the usual JSON limit (the whole body stays
-                // within the server's 1 MiB).
-                web::resource("/mentions")
-                    .app_data(
-                        web::JsonConfig::default()
-                            .limit(crate::middleware::BODY_LIMIT as usize)
-                            .error_handler(error::json_error),
-                    )
-                    .route(web::get().to(talking_point::list))
-                    .route(web::post().to(talking_point::ingest)),
-            )
-            .route("/mentions/{id}/hide", web::post().to(talking_point::hide_mention))
-            .route(
-                "/mentions/{id}/publish",
-                web::post().to(talking_point::publish_mention),
-            )
-            .route("/webhooks", web::get().to(webhooks::list))
-            .route("/webhooks", web::post().to(webhooks::create))
-            .route("/webhooks/event-types", web::get().to(webhooks::event_types))
-            .route("/webhooks/{id}", web::get().to(webhooks::get))
-            .route("/webhooks/{id}", web::put().to(webhooks::update))
-            .route("/webhooks/{id}", web::delete().to(webhooks::delete))
-            .route(
-                "/webhooks/{id}/rotate-secret",
-                web::post().to(webhooks::rotate_secret),
-            )
-            .route("/webhooks/{id}/test", web::post().to(webhooks::send_test))
-            .route("/webhooks/{id}/deliveries", web::get().to(webhooks::deliveries))
-            .route(
-                "/webhooks/{id}/deliveries/{delivery_id}",
-                web::get().to(webhooks::delivery_detail),
-            )
-            .route(
-                "/webhooks/{id}/deliveries/{delivery_id}/retry",
-                web::post().to(webhooks::retry),
-            )
-            .route("/notifications", web::get().to(qa::notifications))
-            .route("/notifications/read", web::post().to(qa::mark_read))
-            .default_service(web::to(not_found)),
-    );
+    let scope = web::scope("/api/v1")
+        .app_data(
+            web::JsonConfig::default()
+                .limit(JSON_LIMIT)
+                .error_handler(error::json_error),
+        )
+        .app_data(web::PathConfig::default().error_handler(error::path_error))
+        .app_data(web::QueryConfig::default().error_handler(error::query_error))
+        .service(
+            // A batch of up to 500 mentions needs more than the usual JSON limit (the whole body stays
+            // within the server's 1 MiB).
+            web::resource("/mentions")
+                .app_data(
+                    web::JsonConfig::default()
+                        .limit(crate::middleware::BODY_LIMIT as usize)
+                        .error_handler(error::json_error),
+                )
+                .route(web::get().to(talking_point::list))
+                .route(web::post().to(talking_point::ingest)),
+        );
+    cfg.service(routes(scope).default_service(web::to(not_found)));
 }
 
 async fn not_found() -> actix_web::HttpResponse {

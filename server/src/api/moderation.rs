@@ -363,20 +363,14 @@ pub struct SanctionResponse {
     pub suspended_until: Option<DateTime<Utc>>,
 }
 
-/// `POST /users/{id}/{action}`: suspend (until, reason), unsuspend, warn (reason), ban (reason). Moderators and
-/// staff; only admins sanction the team. Audited; the member is told.
-#[utoipa::path(post, path = "/api/v1/users/{id}/{action}", tag = "moderation",
-    params(("id" = i64, Path), ("action" = String, Path, description = "suspend, unsuspend, warn or ban")),
-    request_body = SanctionRequest,
-    responses((status = 200, body = SanctionResponse), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
-pub async fn sanction(
-    hearth: web::Data<Hearth>,
-    caller: Caller,
-    path: web::Path<(i64, String)>,
+async fn sanction_as(
+    hearth: &Hearth,
+    caller: &Caller,
+    id: i64,
+    action: &str,
     body: Option<web::Json<SanctionRequest>>,
 ) -> ApiResult<HttpResponse> {
-    let (id, action) = path.into_inner();
+    let action = action.to_owned();
     let body = body.map(|b| b.into_inner()).unwrap_or_default();
     let sanction = match action.as_str() {
         "suspend" => Sanction::Suspend(
@@ -393,7 +387,7 @@ pub async fn sanction(
         _ => None,
     };
     moderation::sanction(
-        &hearth,
+        hearth,
         caller.actor()?,
         UserId(id),
         sanction.clone(),
@@ -405,6 +399,62 @@ pub async fn sanction(
         action,
         suspended_until: until,
     }))
+}
+
+/// Suspends a member until a time (`until` and `reason` required). Moderators and staff; only admins sanction the team. Audited; the member is told.
+#[utoipa::path(post, path = "/api/v1/users/{id}/suspend", tag = "moderation", params(("id" = i64, Path)),
+    request_body = SanctionRequest,
+    responses((status = 200, body = SanctionResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn suspend(
+    hearth: web::Data<Hearth>,
+    caller: Caller,
+    path: web::Path<i64>,
+    body: Option<web::Json<SanctionRequest>>,
+) -> ApiResult<HttpResponse> {
+    sanction_as(&hearth, &caller, *path, "suspend", body).await
+}
+
+/// Lifts a suspension or a ban. Audited; the member is told.
+#[utoipa::path(post, path = "/api/v1/users/{id}/unsuspend", tag = "moderation", params(("id" = i64, Path)),
+    request_body(content = SanctionRequest, description = "Optional; the reason is kept in the audit log"),
+    responses((status = 200, body = SanctionResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn unsuspend(
+    hearth: web::Data<Hearth>,
+    caller: Caller,
+    path: web::Path<i64>,
+    body: Option<web::Json<SanctionRequest>>,
+) -> ApiResult<HttpResponse> {
+    sanction_as(&hearth, &caller, *path, "unsuspend", body).await
+}
+
+/// Warns a member (`reason` required). Audited; the member is told.
+#[utoipa::path(post, path = "/api/v1/users/{id}/warn", tag = "moderation", params(("id" = i64, Path)),
+    request_body = SanctionRequest,
+    responses((status = 200, body = SanctionResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn warn(
+    hearth: web::Data<Hearth>,
+    caller: Caller,
+    path: web::Path<i64>,
+    body: Option<web::Json<SanctionRequest>>,
+) -> ApiResult<HttpResponse> {
+    sanction_as(&hearth, &caller, *path, "warn", body).await
+}
+
+/// Bans a member (`reason` required). Audited; the member is told.
+#[utoipa::path(post, path = "/api/v1/users/{id}/ban", tag = "moderation", params(("id" = i64, Path)),
+    request_body = SanctionRequest,
+    responses((status = 200, body = SanctionResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn ban(
+    hearth: web::Data<Hearth>,
+    caller: Caller,
+    path: web::Path<i64>,
+    body: Option<web::Json<SanctionRequest>>,
+) -> ApiResult<HttpResponse> {
+    sanction_as(&hearth, &caller, *path, "ban", body).await
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -609,23 +659,9 @@ pub struct InboxTimesResponse {
     pub first_response_seconds: Option<i64>,
 }
 
-/// `POST /staff/inbox/{id}/assign` (to oneself) or `/handle` (staff; audited). Answers the item's recorded times.
-#[utoipa::path(post, path = "/api/v1/staff/inbox/{id}/{action}", tag = "listening",
-    params(("id" = i64, Path), ("action" = String, Path, description = "assign or handle")),
-    responses((status = 200, body = InboxTimesResponse), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn inbox_act(
-    hearth: web::Data<Hearth>,
-    caller: Caller,
-    path: web::Path<(i64, String)>,
-) -> ApiResult<HttpResponse> {
-    let (id, action) = path.into_inner();
-    let action = match action.as_str() {
-        "assign" => InboxAction::Assign,
-        "handle" => InboxAction::Handle,
-        _ => return Err(DomainError::NotFound("API route").into()),
-    };
-    inbox::act(&hearth, caller.actor()?, id, action).await?;
-    let (waiting, first, handled) = inbox::times(&hearth, id).await?;
+async fn inbox_do(hearth: &Hearth, caller: &Caller, id: i64, action: InboxAction) -> ApiResult<HttpResponse> {
+    inbox::act(hearth, caller.actor()?, id, action).await?;
+    let (waiting, first, handled) = inbox::times(hearth, id).await?;
     Ok(HttpResponse::Ok().json(InboxTimesResponse {
         id,
         waiting_since: waiting,
@@ -633,4 +669,28 @@ pub async fn inbox_act(
         handled_at: handled,
         first_response_seconds: first.map(|f| (f - waiting).num_seconds()),
     }))
+}
+
+/// Assigns an inbox item to oneself (staff; audited). Answers the item's recorded times.
+#[utoipa::path(post, path = "/api/v1/staff/inbox/{id}/assign", tag = "listening", params(("id" = i64, Path)),
+    responses((status = 200, body = InboxTimesResponse), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+pub async fn inbox_assign(
+    hearth: web::Data<Hearth>,
+    caller: Caller,
+    path: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    inbox_do(&hearth, &caller, *path, InboxAction::Assign).await
+}
+
+/// Marks an inbox item handled (staff; audited). Answers the item's recorded times.
+#[utoipa::path(post, path = "/api/v1/staff/inbox/{id}/handle", tag = "listening", params(("id" = i64, Path)),
+    responses((status = 200, body = InboxTimesResponse), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+pub async fn inbox_handle(
+    hearth: web::Data<Hearth>,
+    caller: Caller,
+    path: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    inbox_do(&hearth, &caller, *path, InboxAction::Handle).await
 }

@@ -19,6 +19,7 @@ use super::{
             shape {\"error\": {\"code\", \"message\", \"fields\"}}."
     ),
     paths(
+        document,
         accounts::signup, accounts::login, accounts::logout, accounts::verify, accounts::resend_verification,
         accounts::request_password_reset, accounts::confirm_password_reset, accounts::change_password,
         accounts::me, accounts::update_me, accounts::create_token, accounts::list_tokens, accounts::revoke_token,
@@ -27,7 +28,8 @@ use super::{
         brand::get, brand::update,
         forums::list_categories, forums::create_category, forums::update_category, forums::category_topics,
         forums::latest, forums::member_topics, forums::get_topic, forums::topic_posts, forums::create_topic,
-        forums::reply, forums::edit_post, forums::revisions, forums::manage, forums::watch_topic,
+        forums::reply, forums::edit_post, forums::revisions, forums::pin_topic, forums::unpin_topic, forums::lock_topic, forums::unlock_topic, forums::move_topic,
+        forums::merge_topic, forums::watch_topic,
         forums::watch_category, forums::search,
         qa::list_products, qa::create_product, qa::my_products, qa::set_my_products, qa::list_questions, qa::ask,
         qa::similar, qa::get_question, qa::answer, qa::vote, qa::accept, qa::comment,
@@ -38,9 +40,10 @@ use super::{
         club::leave, club::directory, club::grant, club::list_events, club::create_event, club::get_event,
         club::rsvp, club::cancel_rsvp, club::attendees, club::ics, club::formula,
         moderation::flag, moderation::queue_list, moderation::approve, moderation::reject, moderation::hide,
-        moderation::appeal_post, moderation::appeal_comment, moderation::sanction, moderation::audit_log,
+        moderation::appeal_post, moderation::appeal_comment, moderation::suspend, moderation::unsuspend, moderation::warn, moderation::ban,
+        moderation::audit_log,
         moderation::get_rules, moderation::put_rules, moderation::accept_policy, moderation::inbox_list,
-        moderation::inbox_act,
+        moderation::inbox_assign, moderation::inbox_handle,
         notifications::get_preferences, notifications::put_preferences, notifications::unsubscribe, stream::stream,
         talking_point::get, talking_point::ingest, talking_point::list, talking_point::hide_mention,
         talking_point::publish_mention, talking_point::pin, talking_point::unpin, talking_point::hide,
@@ -53,6 +56,7 @@ use super::{
     components(schemas(error::ErrorBody, error::ErrorDetail)),
     modifiers(&Security),
     tags(
+        (name = "meta", description = "This API's own description"),
         (name = "accounts", description = "Sign-up, log-in, sessions, passwords, tokens"),
         (name = "users", description = "Member profiles and roles"),
         (name = "policy", description = "The acceptable use policy"),
@@ -89,7 +93,9 @@ impl utoipa::Modify for Security {
     }
 }
 
-/// `GET /api/v1/openapi.json`
+/// This document: every `/api/v1` operation with its request, responses and errors (OpenAPI 3.1).
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "meta",
+    responses((status = 200, description = "The OpenAPI document", content_type = "application/json")))]
 pub async fn document() -> HttpResponse {
     HttpResponse::Ok().json(ApiDoc::openapi())
 }

@@ -382,7 +382,7 @@ fn question_response(page: qa::QuestionPage) -> QuestionResponse {
             .into_iter()
             .map(|a| {
                 let mut post = post_view(a.post);
-                post.url = format!("/q/{id}#post-{}", post.id);
+                post.url = format!("/q/{id}#answer-{}", post.id);
                 AnswerResponse {
                     post,
                     score: a.score,
@@ -462,7 +462,7 @@ pub async fn answer(
     let actor = caller.actor()?;
     let post = qa::answer(&hearth, actor, TopicId(*id), &body.body).await?;
     let mut response = super::forums::post_row(post, actor);
-    response.url = format!("/q/{}#post-{}", *id, response.id);
+    response.url = format!("/q/{}#answer-{}", *id, response.id);
     Ok(HttpResponse::Created().json(response))
 }
 

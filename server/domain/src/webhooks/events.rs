@@ -90,7 +90,9 @@ impl EventType {
     pub fn description(self) -> &'static str {
         match self {
             EventType::MemberCreated => "A member signed up.",
-            EventType::TopicCreated => "A discussion topic was published.",
+            EventType::TopicCreated => {
+                "A topic was published: a discussion, a question or an idea (see data.kind)."
+            }
             EventType::PostCreated => {
                 "A reply was published (in a topic, a question or an idea's discussion)."
             }

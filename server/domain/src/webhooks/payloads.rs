@@ -3,6 +3,7 @@
 //! API's objects; members appear as `{id, username, display_name, email}` and the address is left out for
 //! endpoints that may not receive it. Every function here runs inside the transaction of its cause.
 
+use diesel::OptionalExtension;
 use diesel::sql_types::{BigInt, Jsonb, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
 use serde_json::{Value, json};
@@ -24,8 +25,8 @@ fn post_object() -> String {
         "jsonb_build_object('id', p.id, 'topic_id', p.topic_id, 'post_number', p.post_number, \
          'author', {author}, 'body_html', p.body_html, 'body', p.body_md, 'status', p.status, \
          'quote_post_id', p.quote_post_id, 'created_at', p.created_at, \
-         'url', CASE t.kind WHEN 'question' THEN '/q/' || t.id || '#post-' || p.id \
-                            WHEN 'idea' THEN '/ideas/' || t.id || '#post-' || p.id \
+         'url', CASE t.kind WHEN 'question' THEN '/q/' || t.id || CASE WHEN p.post_number = 1 THEN '' ELSE '#answer-' || p.id END \
+                            WHEN 'idea' THEN '/ideas/' || t.id || '#post-' || p.post_number \
                             ELSE '/t/' || t.id || '?page=' || ((p.post_number - 1) / {page} + 1) || '#post-' || p.post_number END)",
         author = member_of("pa"),
         page = crate::forums::PAGE_SIZE,
@@ -249,7 +250,7 @@ pub(crate) async fn rsvp_changed(
         .bind::<BigInt, _>(user.0)
         .get_result(conn)
         .await
-        .ok();
+        .optional()?;
     let extra = json!({
         "member": member.map(|m| m.m),
         "status": status,
@@ -271,7 +272,14 @@ pub(crate) async fn post_held(conn: &mut AsyncPgConnection, item: i64) -> Domain
     let sql = format!(
         "SELECT {QUEUE_ITEM} AS data FROM moderation_queue m JOIN users u ON u.id = m.author_id WHERE m.id = $2"
     );
-    emit_from(conn, EventType::ModerationPostHeld, &sql, item, json!({})).await
+    emit_from(
+        conn,
+        EventType::ModerationPostHeld,
+        &sql,
+        item,
+        json!({"hidden_by_flags": false}),
+    )
+    .await
 }
 
 /// A post was hidden because members flagged it enough (`item` is its open flagged queue item).
