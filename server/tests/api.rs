@@ -662,3 +662,59 @@ async fn a_flood_of_searches_leaves_connections_for_the_rest() {
         .unwrap();
     assert_eq!(searched.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn the_logo_and_the_preferences_have_their_api_operations() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89".to_vec();
+    let res = admin
+        .put(app.url("/api/v1/brand/logo"))
+        .header(CONTENT_TYPE, "image/png")
+        .body(png)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let brand: Value = res.json().await.unwrap();
+    let logo = brand["logo_url"].as_str().unwrap().to_owned();
+    let res = reqwest::get(app.url(&logo)).await.unwrap();
+    assert_eq!(res.headers()[CONTENT_TYPE], "image/png");
+    // An SVG (it can carry scripts) and an empty body are refused at the field.
+    let res = admin
+        .put(app.url("/api/v1/brand/logo"))
+        .header(CONTENT_TYPE, "image/svg+xml")
+        .body("<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>")
+        .send()
+        .await
+        .unwrap();
+    let (status, code, _) = error_code(res).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::BAD_REQUEST, "validation_failed")
+    );
+    let member = app.member("logo_member", 5, vec![]).await;
+    let res = member.delete(app.url("/api/v1/brand/logo")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = admin.delete(app.url("/api/v1/brand/logo")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.json::<Value>().await.unwrap()["logo_url"].is_null());
+
+    // The contract's /me/preferences answers like /me/notification-preferences.
+    let a = app.get_json(&member, "/api/v1/me/preferences").await;
+    let b = app.get_json(&member, "/api/v1/me/notification-preferences").await;
+    assert_eq!(a, b);
+    assert!(a["items"].as_array().is_some_and(|i| !i.is_empty()), "{a}");
+    let first = a["items"][0]["topic"]
+        .as_str()
+        .or(a["items"][0]["key"].as_str())
+        .unwrap_or("replies")
+        .to_owned();
+    let res = member
+        .put(app.url("/api/v1/me/preferences"))
+        .json(&serde_json::json!({ first.clone(): "never" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "{first}");
+}

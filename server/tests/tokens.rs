@@ -251,3 +251,85 @@ async fn a_mentions_token_sends_mentions_and_nothing_else() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(err["error"]["fields"]["scopes"].is_string());
 }
+
+/// The settings page's token form without JavaScript: a plain post, errors back at their fields, and the new
+/// secret shown once on the page after the redirect (never in a URL).
+#[tokio::test]
+async fn the_settings_form_creates_a_token_and_shows_its_secret_once() {
+    let app = TestApp::spawn().await;
+    let owner = app.member("tk_mod", 6, vec![Role::Moderator]).await;
+    let form = |password: &str| {
+        vec![
+            ("name", "CRM sync".to_owned()),
+            ("scope_write", "on".to_owned()),
+            ("token_password", password.to_owned()),
+        ]
+    };
+    let res = owner
+        .post(app.url("/api/account/tokens/create"))
+        .header(reqwest::header::REFERER, app.url("/settings"))
+        .header(reqwest::header::ACCEPT, "text/html")
+        .form(&form("not my password"))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_redirection(), "{}", res.status());
+    let back = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(!back.contains("hrth_"));
+    let back = if back.starts_with("http") {
+        back
+    } else {
+        app.url(&back)
+    };
+    let html = owner.get(&back).send().await.unwrap().text().await.unwrap();
+    assert!(
+        html.contains(r#"id="f-token-password-error""#),
+        "the password's error sits at its field"
+    );
+    assert!(html.contains(r#"value="CRM sync""#), "the name typed is kept");
+
+    let res = owner
+        .post(app.url("/api/account/tokens/create"))
+        .header(reqwest::header::REFERER, app.url("/settings"))
+        .header(reqwest::header::ACCEPT, "text/html")
+        .form(&form(PASSWORD))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_redirection(), "{}", res.status());
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.starts_with("/settings?token=created"), "{location}");
+    assert!(!location.contains("hrth_"), "the secret never travels in a URL");
+    let html = owner
+        .get(app.url(&location))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let marker = r#"class="token-secret">"#;
+    let start = html.find(marker).expect("the new secret is shown") + marker.len();
+    let secret: String = html[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    // It works, with the scopes ticked.
+    let res = bearer(&app, reqwest::Method::GET, "/api/v1/me", &secret)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let listed = app.get_json(&owner, "/api/v1/tokens").await;
+    assert!(listed.to_string().contains("write"), "{listed}");
+    // Shown once: the next visit does not show it again.
+    let html = owner
+        .get(app.url(&location))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains(&secret));
+}

@@ -132,7 +132,7 @@ pub async fn update_profile(display_name: String, bio: String) -> Result<(), App
     Ok(())
 }
 
-/// Creates a personal API token; the answer carries its secret, shown once.
+/// Creates a personal API token (a plain form post); the settings page shows its secret once.
 pub use token_create::{CreateApiToken, create_api_token};
 
 /// The token form's server function: one argument per field, scope checkboxes included (more than clippy's
@@ -157,7 +157,7 @@ mod token_create {
         #[server(default)] scope_product: Option<String>,
         #[server(default)] scope_admin: Option<String>,
         #[server(default)] scope_mentions: Option<String>,
-    ) -> Result<String, AppError> {
+    ) -> Result<(), AppError> {
         let hearth = ssr::hearth()?;
         let actor = ssr::require_actor()?;
         let scopes = [
@@ -172,6 +172,8 @@ mod token_create {
         .filter(|(_, on)| on.as_deref().is_some_and(|v| !v.is_empty()))
         .map(|(s, _)| s.to_owned())
         .collect();
+        let typed_name = name.clone();
+        let typed_expiry = expires_at.clone().unwrap_or_default();
         let input = domain::accounts::api_tokens::NewToken {
             name,
             scopes,
@@ -204,10 +206,25 @@ mod token_create {
                 if !named.is_empty() {
                     e.message = named.join(" ");
                 }
-                e
+                e.with_values(&[("name", &typed_name), ("expires_at", &typed_expiry)])
             })?;
-        Ok(secret)
+        // A plain form post: the next page shows the secret once (it never travels in a URL).
+        domain::accounts::api_tokens::keep_to_show_once(&hearth, &actor, &secret)
+            .await
+            .map_err(ssr::to_app_error)?;
+        leptos_actix::redirect("/settings?token=created#tokens");
+        Ok(())
     }
+}
+
+/// The secret of the token this session just created, once.
+#[server(endpoint = "account/tokens/new-secret")]
+pub async fn new_token_secret() -> Result<Option<String>, AppError> {
+    let hearth = ssr::hearth()?;
+    let actor = ssr::require_actor()?;
+    domain::accounts::api_tokens::take_to_show_once(&hearth, &actor)
+        .await
+        .map_err(ssr::to_app_error)
 }
 
 #[server(endpoint = "account/tokens/revoke")]

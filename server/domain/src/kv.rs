@@ -82,6 +82,28 @@ impl Kv {
         Ok(taken.is_some())
     }
 
+    /// Sets a (prefixed) key for `ttl_secs`.
+    pub async fn set_ex(&self, name: &str, value: &str, ttl_secs: u64) -> DomainResult<()> {
+        let mut conn = self.conn();
+        let _: () = redis::cmd("SET")
+            .arg(self.key(name))
+            .arg(value)
+            .arg("EX")
+            .arg(ttl_secs.max(1))
+            .query_async(&mut conn)
+            .await?;
+        Ok(())
+    }
+
+    /// Reads and removes a (prefixed) key at once (`GETDEL`): a value shown once.
+    pub async fn take(&self, name: &str) -> DomainResult<Option<String>> {
+        let mut conn = self.conn();
+        Ok(redis::cmd("GETDEL")
+            .arg(self.key(name))
+            .query_async(&mut conn)
+            .await?)
+    }
+
     /// Publishes a message on a (prefixed) channel.
     pub async fn publish(&self, channel: &str, message: &str) -> DomainResult<()> {
         let mut conn = self.conn();

@@ -74,3 +74,42 @@ pub async fn update(
     let updated = brand::update(&hearth, caller.actor()?, &input, None, false).await?;
     Ok(HttpResponse::Ok().json(BrandResponse::from(&updated)))
 }
+
+/// Replaces the logo (admins only; audited): the image itself as the body, `Content-Type` image/png,
+/// image/jpeg or image/webp (the type is sniffed from the bytes, not trusted), at most 256 KB.
+#[utoipa::path(put, path = "/api/v1/brand/logo", tag = "brand",
+    request_body(content = Vec<u8>, description = "The image (PNG, JPEG or WebP, at most 256 KB)",
+        content_type = "image/png"),
+    responses(
+        (status = 200, body = BrandResponse),
+        (status = 400, body = ErrorBody, description = "Not a PNG, JPEG or WebP image, or larger than 256 KB"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    ))]
+pub async fn put_logo(
+    hearth: web::Data<Hearth>,
+    caller: Caller,
+    body: web::Bytes,
+) -> ApiResult<HttpResponse> {
+    let actor = caller.actor()?;
+    if body.is_empty() {
+        return Err(domain::DomainError::invalid("logo", "send the image as the request body").into());
+    }
+    let updated = brand::set_logo(&hearth, actor, brand::LogoUpload { bytes: body.to_vec() }).await?;
+    Ok(HttpResponse::Ok().json(BrandResponse::from(&updated)))
+}
+
+/// Removes the logo (admins only; audited); the header shows the community's name alone.
+#[utoipa::path(delete, path = "/api/v1/brand/logo", tag = "brand",
+    responses((status = 200, body = BrandResponse), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn delete_logo(hearth: web::Data<Hearth>, caller: Caller) -> ApiResult<HttpResponse> {
+    let current = brand::current(&hearth);
+    let input = BrandInput {
+        name: current.name.clone(),
+        tagline: current.tagline.clone(),
+        color_primary: current.color_primary.clone(),
+        color_accent: current.color_accent.clone(),
+        logo_alt: current.logo_alt.clone(),
+    };
+    let updated = brand::update(&hearth, caller.actor()?, &input, None, true).await?;
+    Ok(HttpResponse::Ok().json(BrandResponse::from(&updated)))
+}

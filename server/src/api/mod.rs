@@ -58,8 +58,9 @@ impl FromRequest for Caller {
 /// path) so that a test can check that the OpenAPI document describes every one of them.
 macro_rules! api_routes {
     ($($method:ident $path:literal => $handler:path;)*) => {
-        /// Every `/api/v1` route as (method, path), `/mentions` (a resource of its own) included.
-        pub const ROUTES: &[(&str, &str)] = &[$((stringify!($method), $path),)* ("get", "/mentions"), ("post", "/mentions")];
+        /// Every `/api/v1` route as (method, path), `/mentions` and `/brand/logo` (resources of their own) included.
+        pub const ROUTES: &[(&str, &str)] = &[$((stringify!($method), $path),)* ("get", "/mentions"), ("post", "/mentions"),
+            ("put", "/brand/logo"), ("delete", "/brand/logo")];
 
         fn routes(scope: actix_web::Scope) -> actix_web::Scope {
             scope$(.route($path, web::$method().to($handler)))*
@@ -173,6 +174,8 @@ api_routes! {
     post "/staff/inbox/{id}/handle" => moderation::inbox_handle;
     get "/me/notification-preferences" => notifications::get_preferences;
     put "/me/notification-preferences" => notifications::put_preferences;
+    get "/me/preferences" => notifications::get_preferences_alias;
+    put "/me/preferences" => notifications::put_preferences_alias;
     post "/unsubscribe" => notifications::unsubscribe;
     get "/stream" => stream::stream;
     get "/insights/{report}.csv" => insights::csv;
@@ -211,6 +214,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .app_data(web::PathConfig::default().error_handler(error::path_error))
         .app_data(web::QueryConfig::default().error_handler(error::query_error))
+        .service(
+            // The logo's bytes are the body (at most 256 KB, beyond the JSON limit).
+            web::resource("/brand/logo")
+                .app_data(web::PayloadConfig::new(crate::middleware::BODY_LIMIT as usize))
+                .route(web::put().to(brand::put_logo))
+                .route(web::delete().to(brand::delete_logo)),
+        )
         .service(
             // A batch of up to 500 mentions needs more than the usual JSON limit (the whole body stays
             // within the server's 1 MiB).

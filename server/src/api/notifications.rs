@@ -84,3 +84,22 @@ pub async fn unsubscribe(
         stopped: stopped.into(),
     }))
 }
+
+/// The caller's e-mail preferences (the contract's path; `/me/notification-preferences` is the same).
+#[utoipa::path(get, path = "/api/v1/me/preferences", tag = "notifications",
+    responses((status = 200, body = PreferencesResponse), (status = 401, body = ErrorBody)))]
+pub async fn get_preferences_alias(hearth: web::Data<Hearth>, caller: Caller) -> ApiResult<HttpResponse> {
+    current(&hearth, &caller).await
+}
+
+/// Changes some e-mail preferences: `{"replies": "daily", "watching": "never"}` (the contract's path).
+#[utoipa::path(put, path = "/api/v1/me/preferences", tag = "notifications",
+    request_body = Object,
+    responses((status = 200, body = PreferencesResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+pub async fn put_preferences_alias(
+    hearth: web::Data<Hearth>,
+    caller: Caller,
+    body: web::Json<std::collections::BTreeMap<String, String>>,
+) -> ApiResult<HttpResponse> {
+    put_preferences(hearth, caller, body).await
+}

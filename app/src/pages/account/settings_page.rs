@@ -1,13 +1,14 @@
-use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use server_fn::ServerFn;
 
-use super::{field_error, form_error};
-use crate::api::accounts::{ChangePassword, CreateApiToken, RevokeApiToken, UpdateProfile, list_api_tokens};
+use crate::api::accounts::{
+    ChangePassword, CreateApiToken, RevokeApiToken, UpdateProfile, list_api_tokens, new_token_secret,
+};
 use crate::api::profiles::my_profile;
 use crate::api::url_error;
 use crate::components::{Field, FormErrors, Notice, PageTitle, TextAreaField};
+use crate::model::AppError;
 use crate::model::PageCtx;
 use crate::pages::query_param;
 
@@ -22,6 +23,8 @@ pub fn SettingsPage() -> impl IntoView {
     let query = use_query_map();
     let profile_error = query.with_untracked(url_error::<UpdateProfile>);
     let password_error = query.with_untracked(url_error::<ChangePassword>);
+    let token_error = query.with_untracked(url_error::<CreateApiToken>);
+    let new_secret = Resource::new_blocking(|| (), |_| new_token_secret());
     let saved = query_param("saved");
     view! {
         <PageTitle text="Settings"/>
@@ -133,7 +136,7 @@ pub fn SettingsPage() -> impl IntoView {
                         }.into_any()
                     })}
                 </Suspense>
-                <NewTokenForm>{token_scopes()}</NewTokenForm>
+                <NewTokenForm error=token_error.clone() secret=new_secret/>
             </section>
             <EmailPreferences/>
         </div>
@@ -185,8 +188,13 @@ fn EmailPreferences() -> impl IntoView {
     }
 }
 
-/// The scopes the viewer may grant, as checkboxes (rendered on the server, inside the token form).
-fn token_scopes() -> impl IntoView {
+/// Creates a token: a plain form (no JavaScript, no island); after the redirect the page shows the new secret
+/// once, taken from the session's one-time store (it never travels in a URL). Errors come back at their fields.
+#[component]
+fn NewTokenForm(
+    error: Option<AppError>,
+    secret: Resource<Result<Option<String>, AppError>>,
+) -> impl IntoView {
     let viewer = use_context::<PageCtx>().unwrap_or_default().viewer;
     let has = |role: &str| viewer.as_ref().is_some_and(|v| v.has_role(role));
     let scopes: Vec<(&str, &str)> = [
@@ -213,60 +221,61 @@ fn token_scopes() -> impl IntoView {
     .filter(|(_, _, ok)| *ok)
     .map(|(s, l, _)| (s, l))
     .collect();
+    let value = |name: &str| error.as_ref().and_then(|e| e.value(name)).unwrap_or_default();
+    let field = |name: &str| error.as_ref().and_then(|e| e.field(name));
+    let scopes_error = field("scopes");
+    let expiry_error = field("expires_at");
+    let password_error = field("token_password");
+    let expiry_described = if expiry_error.is_some() {
+        "f-expires_at-hint f-token-expiry-error"
+    } else {
+        "f-expires_at-hint"
+    };
     view! {
-        <fieldset class="token-scopes" aria-describedby="f-token-error">
-            <legend>"What it may do (it can always read what you can read)"</legend>
-            {scopes.into_iter().map(|(scope, label)| {
-                let id = format!("scope-{scope}");
-                view! {
-                    <p class="field-check">
-                        <input type="checkbox" id=id.clone() name=format!("scope_{scope}") value="on"/>
-                        <label for=id>{label}</label>
-                    </p>
-                }
-            }).collect_view()}
-        </fieldset>
-        <div class="field">
-            <label for="f-expires_at">"Expires on (optional)"</label>
-            <p class="field-hint" id="f-expires_at-hint">"Within a year; empty: never."</p>
-            <input id="f-expires_at" type="date" name="expires_at" aria-describedby="f-expires_at-hint f-token-error"/>
-        </div>
-        <div class="field">
-            <label for="f-token_password">"Your current password"</label>
-            <input id="f-token_password" type="password" name="token_password" required=true
-                autocomplete="current-password" aria-describedby="f-token-error"/>
-        </div>
-    }
-}
-
-/// Creates a token and shows its secret once. Needs JavaScript: without it the secret could only travel in a
-/// URL or a stored page, which we refuse (the REST API creates tokens too).
-#[island]
-pub fn NewTokenForm(children: Children) -> impl IntoView {
-    let action = ServerAction::<CreateApiToken>::new();
-    let error = form_error(action.value(), None);
-    let secret = move || action.value().get().and_then(|r| r.ok());
-    // The button works only once this island runs (see above); the server renders it disabled.
-    let (hydrated, set_hydrated) = signal(false);
-    Effect::new(move |_| set_hydrated.set(true));
-    view! {
-        <noscript><p class="muted">"Creating a token here needs JavaScript; the REST API can create one too."</p></noscript>
-        <ActionForm action=action attr:class="form form-inline" attr:aria-label="New API token">
-            <FormErrors error/>
-            <Field name="name" label="Token name" required=true maxlength=60 hint="What it is for, e.g. “CRM sync”."
-                error=field_error(error, "name")/>
-            {children()}
-            <p class="field-error" id="f-token-error"></p>
-            <button type="submit" class="button button-secondary" disabled=move || !hydrated.get() || action.pending().get()>"Create token"</button>
-        </ActionForm>
-        <div aria-live="polite">
-            {move || secret().map(|s| view! {
-                <div class="notice notice-success" role="status">
-                    <p>"Your new token — copy it now, it will not be shown again:"</p>
-                    <p><code class="token-secret">{s}</code></p>
-                    <p><a href="/settings">"Done"</a></p>
-                </div>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                secret.await.ok().flatten().map(|s| view! {
+                    <div class="notice notice-success" role="status" id="new-token">
+                        <p>"Your new token — copy it now, it will not be shown again:"</p>
+                        <p><code class="token-secret">{s}</code></p>
+                    </div>
+                })
             })}
-        </div>
+        </Suspense>
+        <form method="post" action=CreateApiToken::url() class="form form-inline" aria-label="New API token">
+            <FormErrors error=Signal::stored(error.clone())/>
+            <Field name="name" label="Token name" required=true maxlength=60 hint="What it is for, e.g. “CRM sync”."
+                value=value("name") error=field("name")/>
+            <fieldset class="token-scopes" class:field-invalid=scopes_error.is_some()
+                aria-describedby=scopes_error.as_ref().map(|_| "f-token-scopes-error")>
+                <legend>"What it may do (it can always read what you can read)"</legend>
+                {scopes_error.clone().map(|m| view! { <p class="field-error" id="f-token-scopes-error">{m}</p> })}
+                {scopes.into_iter().map(|(scope, label)| {
+                    let id = format!("scope-{scope}");
+                    view! {
+                        <p class="field-check">
+                            <input type="checkbox" id=id.clone() name=format!("scope_{scope}") value="on"/>
+                            <label for=id>{label}</label>
+                        </p>
+                    }
+                }).collect_view()}
+            </fieldset>
+            <div class="field" class:field-invalid=expiry_error.is_some()>
+                <label for="f-expires_at">"Expires on (optional)"</label>
+                <p class="field-hint" id="f-expires_at-hint">"Within a year; empty: never."</p>
+                <input id="f-expires_at" type="date" name="expires_at" value=value("expires_at")
+                    aria-invalid=expiry_error.is_some().then_some("true")
+                    aria-describedby=expiry_described/>
+                {expiry_error.clone().map(|m| view! { <p class="field-error" id="f-token-expiry-error">{m}</p> })}
+            </div>
+            <div class="field" class:field-invalid=password_error.is_some()>
+                <label for="f-token_password">"Your current password"</label>
+                <input id="f-token_password" type="password" name="token_password" required=true
+                    autocomplete="current-password" aria-invalid=password_error.is_some().then_some("true")
+                    aria-describedby=password_error.as_ref().map(|_| "f-token-password-error")/>
+                {password_error.clone().map(|m| view! { <p class="field-error" id="f-token-password-error">{m}</p> })}
+            </div>
+            <button type="submit" class="button button-secondary">"Create token"</button>
+        </form>
     }
 }

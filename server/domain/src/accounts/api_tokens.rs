@@ -200,6 +200,31 @@ fn parse_expiry(raw: Option<&str>) -> Result<Option<DateTime<Utc>>, String> {
     Ok(Some(at))
 }
 
+/// How long a new token's secret waits to be shown once on the settings page (plain form posts carry no secret
+/// in a URL: the page after the redirect takes it from here).
+pub const SHOW_ONCE_SECS: u64 = 300;
+
+fn show_once_key(actor: &Actor) -> Option<String> {
+    match &actor.auth {
+        AuthMethod::Session { key } => Some(format!("token-once:{key}")),
+        AuthMethod::Token { .. } => None,
+    }
+}
+
+/// Keeps a new token's secret for the next page of this session (at most [`SHOW_ONCE_SECS`]).
+pub async fn keep_to_show_once(hearth: &Hearth, actor: &Actor, secret: &str) -> DomainResult<()> {
+    let key = show_once_key(actor).ok_or(DomainError::Unauthenticated)?;
+    hearth.kv().set_ex(&key, secret, SHOW_ONCE_SECS).await
+}
+
+/// The secret of the token this session just created, once (it is gone afterwards).
+pub async fn take_to_show_once(hearth: &Hearth, actor: &Actor) -> DomainResult<Option<String>> {
+    match show_once_key(actor) {
+        Some(key) => hearth.kv().take(&key).await,
+        None => Ok(None),
+    }
+}
+
 /// Creates a token for the actor after checking their current password (signed-in sessions only); returns it
 /// with its secret value (shown this once).
 pub async fn create(hearth: &Hearth, actor: &Actor, input: &NewToken) -> DomainResult<(ApiToken, String)> {
