@@ -22,14 +22,16 @@ fn urlencode(s: &str) -> String {
 }
 
 /// The signed-in admin, or the response that sends anyone else away.
-fn admin(req: &HttpRequest) -> Result<Actor, HttpResponse> {
+fn admin(req: &HttpRequest) -> Result<Actor, Box<HttpResponse>> {
     let actor = req.extensions().get::<RequestCtx>().and_then(|c| c.actor.clone());
     match actor {
-        None => Err(to("/login?next=%2Fadmin%2Fwebhooks")),
+        None => Err(Box::new(to("/login?next=%2Fadmin%2Fwebhooks"))),
         Some(a) if a.roles.is_admin() => Ok(a),
-        Some(_) => Err(HttpResponse::Forbidden()
-            .content_type("text/plain; charset=utf-8")
-            .body("Only administrators can manage webhooks.")),
+        Some(_) => Err(Box::new(
+            HttpResponse::Forbidden()
+                .content_type("text/plain; charset=utf-8")
+                .body("Only administrators can manage webhooks."),
+        )),
     }
 }
 
@@ -78,7 +80,7 @@ pub async fn create(
 ) -> HttpResponse {
     let actor = match admin(&req) {
         Ok(a) => a,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let mut input = input(&form);
     input.active = true;
@@ -97,7 +99,7 @@ pub async fn save(
 ) -> HttpResponse {
     let actor = match admin(&req) {
         Ok(a) => a,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let id = *path;
     let input = input(&form);
@@ -115,7 +117,7 @@ pub async fn act(
 ) -> HttpResponse {
     let actor = match admin(&req) {
         Ok(a) => a,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let (id, action) = path.into_inner();
     let endpoint = WebhookId(id);
@@ -149,7 +151,7 @@ pub async fn act(
 pub async fn retry(req: HttpRequest, hearth: web::Data<Hearth>, path: web::Path<(i64, i64)>) -> HttpResponse {
     let actor = match admin(&req) {
         Ok(a) => a,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let (id, delivery) = path.into_inner();
     let back = format!("/admin/webhooks/{id}/deliveries/{delivery}");

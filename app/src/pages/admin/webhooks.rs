@@ -96,7 +96,7 @@ fn EndpointFields(
             {types_error.map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
             <ul class="check-list">
                 {event_types.into_iter().map(|t| {
-                    let on = !all && chosen.iter().any(|c| *c == t.name);
+                    let on = !all && chosen.contains(&t.name);
                     let id = format!("ev-{id_suffix}-{}", t.name.replace('.', "-"));
                     view! {
                         <li>

@@ -544,6 +544,20 @@ pub fn known_type(raw: &str) -> bool {
     EventType::parse(raw).is_some()
 }
 
+/// Claims like the worker does and returns (endpoint, delivery) pairs, without sending (domain tests).
+#[cfg(test)]
+pub(crate) async fn claim_for_tests(hearth: &Hearth, batch: i64) -> Vec<(i64, i64)> {
+    let Ok(mut conn) = db::conn(hearth.db()).await else {
+        return vec![];
+    };
+    let claimed: Vec<Claimed> = diesel::sql_query(CLAIM_SQL)
+        .bind::<BigInt, _>(batch)
+        .load(&mut conn)
+        .await
+        .unwrap_or_default();
+    claimed.into_iter().map(|c| (c.endpoint_id, c.id)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -591,18 +605,4 @@ mod tests {
         let with: Value = serde_json::from_slice(&body("member.created", at, data, true)).unwrap();
         assert_eq!(with["data"]["member"]["email"], "ana@example.com");
     }
-}
-
-/// Claims like the worker does and returns (endpoint, delivery) pairs, without sending (domain tests).
-#[cfg(test)]
-pub(crate) async fn claim_for_tests(hearth: &Hearth, batch: i64) -> Vec<(i64, i64)> {
-    let Ok(mut conn) = db::conn(hearth.db()).await else {
-        return vec![];
-    };
-    let claimed: Vec<Claimed> = diesel::sql_query(CLAIM_SQL)
-        .bind::<BigInt, _>(batch)
-        .load(&mut conn)
-        .await
-        .unwrap_or_default();
-    claimed.into_iter().map(|c| (c.endpoint_id, c.id)).collect()
 }
