@@ -167,7 +167,7 @@ pub fn WebhooksPage() -> impl IntoView {
                                 view! { <p class="muted">"No endpoints yet."</p> }.into_any()
                             } else {
                                 view! {
-                                    <div class="table-scroll" role="region" aria-labelledby="endpoints-title" tabindex="0">
+                                    <div class="table-scroll" role="region" aria-label="Endpoints table" tabindex="0">
                                     <table class="data-table">
                                         <thead><tr>
                                             <th scope="col">"Receiver"</th><th scope="col">"Events"</th>
@@ -297,7 +297,7 @@ pub fn WebhookPage() -> impl IntoView {
                                 view! { <p class="muted">"No deliveries."</p> }.into_any()
                             } else {
                                 view! {
-                                    <div class="table-scroll" role="region" aria-labelledby="log-title" tabindex="0">
+                                    <div class="table-scroll" role="region" aria-label="Delivery log table" tabindex="0">
                                     <table class="data-table delivery-log">
                                         <thead><tr>
                                             <th scope="col">"Event"</th><th scope="col">"State"</th><th scope="col">"Attempts"</th>
@@ -402,7 +402,7 @@ pub fn WebhookDeliveryPage() -> impl IntoView {
                                 view! { <p class="muted">"Not tried yet."</p> }.into_any()
                             } else {
                                 view! {
-                                    <div class="table-scroll" role="region" aria-labelledby="attempts-title" tabindex="0">
+                                    <div class="table-scroll" role="region" aria-label="Attempts table" tabindex="0">
                                     <table class="data-table attempts">
                                         <thead><tr>
                                             <th scope="col">"When"</th><th scope="col">"Outcome"</th><th scope="col">"Status"</th>
