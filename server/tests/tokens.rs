@@ -310,10 +310,7 @@ async fn the_settings_form_creates_a_token_and_shows_its_secret_once() {
         .unwrap();
     let marker = r#"class="token-secret">"#;
     let start = html.find(marker).expect("the new secret is shown") + marker.len();
-    let secret: String = html[start..]
-        .chars()
-        .take_while(|c| *c != '<')
-        .collect();
+    let secret: String = html[start..].chars().take_while(|c| *c != '<').collect();
     // It works, with the scopes ticked.
     let res = bearer(&app, reqwest::Method::GET, "/api/v1/me", &secret)
         .send()
