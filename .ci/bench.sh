@@ -26,7 +26,8 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 base="http://127.0.0.1:$port"
 export DATABASE_URL="$BENCH_DB" HEARTH_REDIS_PREFIX="bench:" LEPTOS_SITE_ADDR="127.0.0.1:$port" \
   HEARTH_BASE_URL="$base" HEARTH_SECRET="bench-secret-bench-secret-bench-secret" RUST_LOG=warn \
-  HEARTH_MAIL_DIR="target/bench-mail"
+  HEARTH_MAIL_DIR="target/bench-mail" HEARTH_STREAMS_PER_ADDRESS=5000 HEARTH_STREAMS_PER_MEMBER=5000 \
+  HEARTH_READS_PER_MINUTE=100000000
 
 echo "== data: hearth seed-scale (skipped when the bench database is already seeded)"
 target/release/hearth seed-scale --members 100000 --topics 50000 --posts 1000000 --questions 200000 --ideas 20000 --idea-votes 2000000 --if-empty 2>/dev/null | sed 's/^/   /'

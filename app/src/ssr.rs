@@ -133,14 +133,11 @@ pub fn to_app_error(err: DomainError) -> AppError {
 }
 
 fn cookie_header(value: &str, max_age: i64) -> Option<header::HeaderValue> {
-    let secure = if request_ctx().secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
+    let https = request_ctx().secure_cookies;
+    let secure = if https { "; Secure" } else { "" };
     header::HeaderValue::from_str(&format!(
         "{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
-        sessions::COOKIE_NAME
+        sessions::cookie_name(https)
     ))
     .ok()
 }

@@ -62,6 +62,23 @@ pub struct Config {
     /// `HEARTH_WEBHOOK_RETRY_SECONDS`: the waits after each failed webhook attempt, comma-separated
     /// (default: the published schedule, about 3 days).
     pub webhook_retry_schedule: Vec<std::time::Duration>,
+    /// `HEARTH_METRICS_TOKEN`: the bearer secret that opens `/metrics` and `/readyz` to a monitoring system.
+    /// Without it they answer only direct requests from this machine (loopback, and not through a proxy).
+    pub metrics_token: Option<Secret>,
+    /// `HEARTH_STREAMS_TOTAL`, `HEARTH_STREAMS_PER_ADDRESS`, `HEARTH_STREAMS_PER_MEMBER`: open event streams one
+    /// instance serves in all, per client address (/64 for IPv6) and per member; past them, 429.
+    pub streams: StreamCaps,
+    /// `HEARTH_READS_PER_MINUTE`: searches, similar-title suggestions and Markdown previews each, per member or
+    /// client address and minute (default 60).
+    pub reads_per_minute: u64,
+}
+
+/// Caps on open event streams.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StreamCaps {
+    pub total: usize,
+    pub per_address: usize,
+    pub per_member: usize,
 }
 
 /// A configuration problem, named after the variable to fix.
@@ -99,6 +116,11 @@ const KNOWN: &[&str] = &[
     "HEARTH_PAGE_CACHE_SECONDS",
     "HEARTH_WEBHOOKS_ALLOW_LOOPBACK",
     "HEARTH_WEBHOOK_RETRY_SECONDS",
+    "HEARTH_METRICS_TOKEN",
+    "HEARTH_STREAMS_TOTAL",
+    "HEARTH_STREAMS_PER_ADDRESS",
+    "HEARTH_STREAMS_PER_MEMBER",
+    "HEARTH_READS_PER_MINUTE",
 ];
 
 impl Config {
@@ -255,6 +277,11 @@ impl Config {
                 .map(std::time::Duration::from_secs)
                 .collect(),
         };
+        let metrics_token = match get("HEARTH_METRICS_TOKEN") {
+            None => None,
+            Some(t) if t.len() >= 16 => Some(Secret::from_text(&t)),
+            Some(_) => return Err(err("HEARTH_METRICS_TOKEN", "must be at least 16 characters")),
+        };
         Ok(Config {
             site_addr,
             database_url,
@@ -282,6 +309,13 @@ impl Config {
             page_cache_ttl: std::time::Duration::from_secs(page_cache_seconds),
             webhooks_allow_loopback: parse_bool("HEARTH_WEBHOOKS_ALLOW_LOOPBACK", false)?,
             webhook_retry_schedule,
+            metrics_token,
+            streams: StreamCaps {
+                total: parse_usize("HEARTH_STREAMS_TOTAL", 10_000)?,
+                per_address: parse_usize("HEARTH_STREAMS_PER_ADDRESS", 50)?,
+                per_member: parse_usize("HEARTH_STREAMS_PER_MEMBER", 12)?,
+            },
+            reads_per_minute: parse_usize("HEARTH_READS_PER_MINUTE", 60)? as u64,
         })
     }
 
@@ -307,6 +341,7 @@ impl Config {
                 retry_schedule: self.webhook_retry_schedule.clone(),
                 timeout: domain::webhooks::delivery::TIMEOUT,
             },
+            reads_per_minute: self.reads_per_minute,
         }
     }
 }

@@ -291,7 +291,7 @@ async fn seed_club(hearth: &Hearth, actors: &HashMap<&str, Actor>) -> DomainResu
             .await?;
         }
     }
-    if !club::list_events(hearth, false, None).await?.is_empty() {
+    if !club::list_events(hearth, None, false, None).await?.is_empty() {
         return Ok(());
     }
     let staff = &actors["sam_support"];

@@ -185,6 +185,7 @@ fn http_server(
     let pkg_dir = config.site_root.join("pkg");
     let workers = config.http_workers;
     let config = web::Data::new(config);
+    let open_streams = web::Data::new(api::stream::OpenStreams::default());
     let hearth_data = web::Data::new(hearth.clone());
     let page_cache = web::Data::new(middleware::page_cache::for_config(&config));
     let admission = web::Data::new(middleware::Admission::new(config.max_inflight));
@@ -199,6 +200,7 @@ fn http_server(
         };
         App::new()
             .app_data(config.clone())
+            .app_data(open_streams.clone())
             .app_data(hearth_data.clone())
             .app_data(page_cache.clone())
             .app_data(admission.clone())

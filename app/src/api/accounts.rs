@@ -20,12 +20,16 @@ pub async fn signup(
         password,
         accept_policy: accept_policy.is_some_and(|v| !v.is_empty() && v != "false"),
     };
-    let user = domain::accounts::signup(&hearth, &input, &ssr::client())
+    // A new address and a registered one are answered alike (the owner of a registered one is e-mailed).
+    domain::accounts::signup(&hearth, &input, &ssr::client())
         .await
         .map_err(|e| {
             ssr::to_app_error(e).with_values(&[("email", &input.email), ("username", &input.username)])
         })?;
-    leptos_actix::redirect(&format!("/signup/check-email?email={}", urlencode(&user.email)));
+    leptos_actix::redirect(&format!(
+        "/signup/check-email?email={}",
+        urlencode(input.email.trim())
+    ));
     Ok(())
 }
 

@@ -187,7 +187,7 @@ pub async fn club_overview() -> Result<ClubView, AppError> {
                 .collect(),
         })
         .collect();
-    let events = domain::club::list_events(&hearth, false, None)
+    let events = domain::club::list_events(&hearth, ssr::actor().as_ref(), false, None)
         .await
         .map_err(ssr::to_app_error)?
         .into_iter()

@@ -616,6 +616,9 @@ pub async fn search(
 ) -> Result<SearchPage, AppError> {
     let hearth = ssr::hearth()?;
     let viewer = viewer();
+    domain::ratelimit::expensive_read(&hearth, "search", viewer.user_id, &ssr::client().ip)
+        .await
+        .map_err(ssr::to_app_error)?;
     let query = domain::forums::search::SearchQuery {
         q,
         category,
@@ -653,7 +656,11 @@ pub async fn search(
 /// Markdown rendered as it will appear (the composer's preview). Mentions are not resolved here.
 #[server(endpoint = "forums/preview")]
 pub async fn preview(body: String) -> Result<String, AppError> {
-    ssr::require_actor()?;
+    let actor = ssr::require_actor()?;
+    let hearth = ssr::hearth()?;
+    domain::ratelimit::expensive_read(&hearth, "preview", Some(actor.id), &ssr::client().ip)
+        .await
+        .map_err(ssr::to_app_error)?;
     let body = domain::forums::MarkdownBody::parse(&body)
         .map_err(|m| ssr::to_app_error(domain::DomainError::invalid("body", m)))?;
     Ok(domain::markdown::render(body.as_str()))

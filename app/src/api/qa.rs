@@ -279,7 +279,11 @@ pub async fn questions(
 #[server(endpoint = "qa/similar")]
 pub async fn similar(title: String) -> Result<Vec<SimilarInfo>, AppError> {
     let hearth = ssr::hearth()?;
-    let found = domain::qa::similar(&hearth, &viewer(), &title, 5)
+    let viewer = viewer();
+    domain::ratelimit::expensive_read(&hearth, "similar", viewer.user_id, &ssr::client().ip)
+        .await
+        .map_err(ssr::to_app_error)?;
+    let found = domain::qa::similar(&hearth, &viewer, &title, 5)
         .await
         .map_err(ssr::to_app_error)?;
     Ok(found

@@ -52,6 +52,8 @@ pub struct Settings {
     pub mail_from: String,
     /// How webhooks are delivered (the SSRF guard's development switch, the retry schedule).
     pub webhooks: webhooks::Config,
+    /// Searches, similar-title suggestions and previews each, per member or address and minute.
+    pub reads_per_minute: u64,
 }
 
 impl std::fmt::Debug for Settings {
@@ -61,6 +63,7 @@ impl std::fmt::Debug for Settings {
             .field("secret", &self.secret)
             .field("mail_from", &self.mail_from)
             .field("webhooks", &self.webhooks)
+            .field("reads_per_minute", &self.reads_per_minute)
             .finish()
     }
 }

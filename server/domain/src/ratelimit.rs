@@ -17,6 +17,45 @@ impl Limit {
     }
 }
 
+/// The key of a client address for per-address limits: an IPv4 address as it is (an IPv4-mapped IPv6 one as
+/// the IPv4 address), an IPv6 address by its /64 (one subscriber gets a whole /64 and can pick any address in
+/// it), anything else as given.
+pub fn address(ip: &str) -> String {
+    match ip.trim().parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(v4)) => v4.to_string(),
+        Ok(std::net::IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+        Err(_) => ip.to_owned(),
+    }
+}
+
+/// Reads that cost the database real work (search, similar-title suggestions, the composer's preview): at most
+/// `per_minute` of each kind per member (signed in) or per client address (anonymous), so that one client
+/// cannot make the rest wait. Over it: 429 with `Retry-After`.
+pub async fn expensive_read(
+    hearth: &crate::Hearth,
+    kind: &str,
+    member: Option<crate::ids::UserId>,
+    ip: &str,
+) -> DomainResult<()> {
+    let per_minute = hearth.settings().reads_per_minute;
+    let who = match member {
+        Some(id) => format!("m:{id}"),
+        None => format!("a:{}", address(ip)),
+    };
+    hit(
+        hearth.kv(),
+        &format!("read:{kind}:{who}"),
+        Limit::new(per_minute, 60),
+    )
+    .await
+}
+
 // INCR the counter; start its window when it is new. Returns {count, ttl}.
 const HIT_SCRIPT: &str = r"
 local n = redis.call('INCR', KEYS[1])
@@ -105,4 +144,19 @@ pub async fn clear(kv: &Kv, name: &str) -> DomainResult<()> {
         .query_async(&mut conn)
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod address_tests {
+    use super::address;
+
+    #[test]
+    fn ipv6_addresses_share_their_64_and_mapped_ones_are_ipv4() {
+        assert_eq!(address("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+        assert_eq!(address("2001:db8:1:2:ffff:ffff:ffff:ffff"), "2001:db8:1:2::/64");
+        assert_ne!(address("2001:db8:1:3::1"), address("2001:db8:1:2::1"));
+        assert_eq!(address("::ffff:203.0.113.9"), "203.0.113.9");
+        assert_eq!(address("203.0.113.9"), "203.0.113.9");
+        assert_eq!(address("unknown"), "unknown");
+    }
 }

@@ -228,6 +228,7 @@ pub fn settings() -> Settings {
             allow_loopback: true,
             ..Default::default()
         },
+        reads_per_minute: 60,
     }
 }
 

@@ -60,12 +60,24 @@ pub struct SignupRequest {
     pub accept_policy: bool,
 }
 
-/// Creates an account and sends the verification e-mail. The account logs in once its address is confirmed.
+/// What sign-up answers, whether the address was new or not (sign-up does not tell who has an account).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SignupResponse {
+    /// Always `verification_sent`: look in the mailbox (a new account's confirmation link, or for an address
+    /// that already has an account, a note to its owner).
+    pub status: String,
+    pub username: String,
+    pub email: String,
+    pub email_verified: bool,
+}
+
+/// Creates an account and sends the verification e-mail; the account logs in once its address is confirmed. An
+/// address that is already registered gets the same answer (its owner is e-mailed instead).
 #[utoipa::path(post, path = "/api/v1/auth/signup", tag = "accounts", request_body = SignupRequest,
     responses(
-        (status = 201, description = "Account created; verification e-mail queued", body = MeResponse),
+        (status = 201, description = "Verification e-mail queued", body = SignupResponse),
         (status = 400, description = "Invalid fields", body = ErrorBody),
-        (status = 409, description = "E-mail or username taken", body = ErrorBody),
+        (status = 409, description = "Username taken", body = ErrorBody),
         (status = 429, description = "Too many sign-ups from this address", body = ErrorBody),
     ))]
 pub async fn signup(
@@ -79,8 +91,13 @@ pub async fn signup(
         password: body.password.clone(),
         accept_policy: body.accept_policy,
     };
-    let user = accounts::signup(&hearth, &input, &caller.0.client).await?;
-    Ok(HttpResponse::Created().json(MeResponse::from(&user)))
+    accounts::signup(&hearth, &input, &caller.0.client).await?;
+    Ok(HttpResponse::Created().json(SignupResponse {
+        status: "verification_sent".into(),
+        username: input.username.trim().to_owned(),
+        email: input.email.trim().to_owned(),
+        email_verified: false,
+    }))
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -92,7 +109,7 @@ pub struct LoginRequest {
 }
 
 fn session_cookie(config: &Config, value: &str, max_age: CookieDuration) -> Cookie<'static> {
-    Cookie::build(sessions::COOKIE_NAME, value.to_owned())
+    Cookie::build(sessions::cookie_name(config.https()), value.to_owned())
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)

@@ -452,10 +452,11 @@ pub struct EventList {
     responses((status = 200, body = EventList), (status = 400, body = ErrorBody)))]
 pub async fn list_events(
     hearth: web::Data<Hearth>,
+    caller: Caller,
     query: web::Query<AfterQuery>,
 ) -> ApiResult<HttpResponse> {
     let after = views::parse_cursor(query.after.as_deref())?.map(|c| (c.at, c.id));
-    let items = club::list_events(&hearth, query.past, after).await?;
+    let items = club::list_events(&hearth, caller.0.actor.as_ref(), query.past, after).await?;
     let tiers = club::list_tiers(&hearth).await?;
     let slug = |id: Option<i64>| {
         id.and_then(|id| tiers.iter().find(|t| t.id == id))
@@ -608,9 +609,9 @@ pub async fn attendees(
 /// The event as an iCalendar file.
 #[utoipa::path(get, path = "/api/v1/events/{id}/ics", tag = "club", params(("id" = i64, Path)),
     responses((status = 200, content_type = "text/calendar", body = String), (status = 404, body = ErrorBody)))]
-pub async fn ics(hearth: web::Data<Hearth>, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+pub async fn ics(hearth: web::Data<Hearth>, caller: Caller, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let body = club::event_ics(&hearth, id).await?;
+    let body = club::event_ics(&hearth, caller.0.actor.as_ref().map(|a| a.id), id).await?;
     Ok(ics_response(id, body))
 }
 

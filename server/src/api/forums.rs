@@ -775,6 +775,13 @@ pub async fn search(
         offset,
         limit: params.limit.unwrap_or(20),
     };
+    domain::ratelimit::expensive_read(
+        &hearth,
+        "search",
+        caller.0.actor.as_ref().map(|a| a.id),
+        &caller.0.client.ip,
+    )
+    .await?;
     let results = forums::search::search(&hearth, &viewer(&caller), &query).await?;
     Ok(HttpResponse::Ok().json(SearchResponse {
         items: results

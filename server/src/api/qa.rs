@@ -274,6 +274,13 @@ pub async fn similar(
     caller: Caller,
     query: web::Query<SimilarQuery>,
 ) -> ApiResult<HttpResponse> {
+    domain::ratelimit::expensive_read(
+        &hearth,
+        "similar",
+        caller.0.actor.as_ref().map(|a| a.id),
+        &caller.0.client.ip,
+    )
+    .await?;
     let found = qa::similar(&hearth, &viewer(&caller), &query.title, query.limit.unwrap_or(5)).await?;
     Ok(HttpResponse::Ok().json(SimilarList {
         items: found

@@ -18,6 +18,73 @@ use utoipa::IntoParams;
 use super::error::ErrorBody;
 use super::{ApiResult, Caller};
 
+/// What an anonymous client may have replayed after reconnecting (the newest events; a member gets all the
+/// Redis stream still holds).
+pub const ANONYMOUS_REPLAY: usize = 100;
+
+/// The open streams of this instance, by client address and by member, so that no one can hold them all.
+#[derive(Default)]
+pub struct OpenStreams {
+    counts: std::sync::Mutex<(usize, std::collections::HashMap<String, usize>)>,
+}
+
+/// One open stream's place in [`OpenStreams`]; closing the stream (dropping this) gives it back.
+pub struct StreamSlot {
+    open: web::Data<OpenStreams>,
+    keys: Vec<String>,
+}
+
+impl Drop for StreamSlot {
+    fn drop(&mut self) {
+        if let Ok(mut c) = self.open.counts.lock() {
+            c.0 = c.0.saturating_sub(1);
+            for key in &self.keys {
+                if let Some(n) = c.1.get_mut(key) {
+                    *n = n.saturating_sub(1);
+                    if *n == 0 {
+                        c.1.remove(key);
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl OpenStreams {
+    /// A slot for a new stream, or 429 past a cap.
+    fn take(
+        open: &web::Data<OpenStreams>,
+        caps: crate::config::StreamCaps,
+        address: &str,
+        member: Option<i64>,
+    ) -> Result<StreamSlot, DomainError> {
+        let mut keys = vec![format!("a:{}", domain::ratelimit::address(address))];
+        if let Some(m) = member {
+            keys.push(format!("m:{m}"));
+        }
+        let mut c = open
+            .counts
+            .lock()
+            .map_err(|_| DomainError::internal("the stream counts were poisoned"))?;
+        let over = c.0 >= caps.total
+            || c.1.get(&keys[0]).copied().unwrap_or(0) >= caps.per_address
+            || keys
+                .get(1)
+                .is_some_and(|k| c.1.get(k).copied().unwrap_or(0) >= caps.per_member);
+        if over {
+            return Err(DomainError::RateLimited { retry_after: 10 });
+        }
+        c.0 += 1;
+        for key in &keys {
+            *c.1.entry(key.clone()).or_insert(0) += 1;
+        }
+        Ok(StreamSlot {
+            open: open.clone(),
+            keys,
+        })
+    }
+}
+
 /// A comment line every so often keeps proxies and browsers from closing an idle stream.
 pub const KEEPALIVE: Duration = Duration::from_secs(15);
 
@@ -60,6 +127,7 @@ struct Subscription {
     user: Option<i64>,
     ping: tokio::time::Interval,
     hello: bool,
+    _slot: StreamSlot,
 }
 
 impl Subscription {
@@ -109,10 +177,13 @@ impl Subscription {
 /// Server-sent events for the caller (notifications) and, with `?topic=`, that topic's new posts.
 #[utoipa::path(get, path = "/api/v1/stream", tag = "notifications", params(StreamQuery),
     responses((status = 200, description = "text/event-stream: `post`, `notification` and `talking_point` events with ids"),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 429, body = ErrorBody, description = "Too many open streams from this address or member")))]
 pub async fn stream(
     req: HttpRequest,
     hearth: web::Data<Hearth>,
+    config: web::Data<crate::config::Config>,
+    open: web::Data<OpenStreams>,
     caller: Caller,
     query: web::Query<StreamQuery>,
 ) -> ApiResult<HttpResponse> {
@@ -123,6 +194,7 @@ pub async fn stream(
     } else if actor.is_none() && !talking_point {
         return Err(DomainError::Unauthenticated.into());
     }
+    let slot = OpenStreams::take(&open, config.streams, &caller.0.client.ip, actor.map(|a| a.id.0))?;
     // Subscribe before reading the backlog, so that nothing falls between the two.
     let rx = hearth.live_sender().subscribe();
     let last_id = req
@@ -135,7 +207,13 @@ pub async fn stream(
         .as_deref()
         .and_then(|id| live::parse_id(id).map(|o| (id, o)))
     {
-        Some((id, order)) => (live::since(&hearth, id).await?, order),
+        Some((id, order)) => {
+            let mut backlog = live::since(&hearth, id).await?;
+            if actor.is_none() && backlog.len() > ANONYMOUS_REPLAY {
+                backlog.drain(..backlog.len() - ANONYMOUS_REPLAY);
+            }
+            (backlog, order)
+        }
         None => (Vec::new(), (0, 0)),
     };
     let mut ping = tokio::time::interval(KEEPALIVE);
@@ -149,6 +227,7 @@ pub async fn stream(
         user: actor.map(|a| a.id.0),
         ping,
         hello: true,
+        _slot: slot,
     };
     let body = futures_util::stream::unfold(subscription, Subscription::next);
     Ok(HttpResponse::Ok()

@@ -57,7 +57,10 @@ pub async fn context(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(|v| v.trim().to_owned());
-    let cookie = req.cookie(sessions::COOKIE_NAME).map(|c| c.value().to_owned());
+    // Over https only the `__Host-` cookie counts (a plain one could have been planted by a subdomain).
+    let cookie = req
+        .cookie(sessions::cookie_name(config.https()))
+        .map(|c| c.value().to_owned());
     let actor = match (bearer, cookie) {
         (Some(token), _) => api_tokens::actor_for_token(&hearth, &token).await,
         (None, Some(cookie)) if !cookie.is_empty() => accounts::actor_for_session(&hearth, &cookie).await,

@@ -19,6 +19,7 @@ use actix_web::{Error, HttpResponse, web};
 
 use crate::api::ApiError;
 use crate::config::Config;
+use domain::accounts::sessions;
 
 /// Largest request body the server reads (JSON bodies are further limited to 64 KiB).
 pub const BODY_LIMIT: u64 = 1024 * 1024;
@@ -29,8 +30,23 @@ pub async fn security_headers(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     let https = req.app_data::<web::Data<Config>>().is_some_and(|c| c.https());
+    // What a member sees and what the API answers must not stay in a shared or browser cache.
+    // (Static assets and the logo are the same for everyone and keep their own caching.)
+    let path = req.path();
+    let shared = ["/pkg/", "/brand/logo", "/favicon"]
+        .iter()
+        .any(|p| path.starts_with(p));
+    let personal = path.starts_with("/api/")
+        || (!shared
+            && (req.headers().contains_key(header::AUTHORIZATION)
+                || [sessions::COOKIE_NAME, sessions::HOST_COOKIE_NAME]
+                    .iter()
+                    .any(|name| req.cookie(name).is_some_and(|c| !c.value().is_empty()))));
     let mut res = next.call(req).await?;
     let headers = res.headers_mut();
+    if personal && !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     let set = |headers: &mut header::HeaderMap, name: header::HeaderName, value: &'static str| {
         if !headers.contains_key(&name) {
             headers.insert(name, HeaderValue::from_static(value));
@@ -109,20 +125,35 @@ pub async fn admission(
     next.call(req).await.map(|r| r.map_into_left_body())
 }
 
-/// Refuses bodies announced larger than [`BODY_LIMIT`] before reading them (413).
+/// Refuses bodies larger than [`BODY_LIMIT`] (413): announced ones before reading them, chunked ones (no
+/// `Content-Length`) as soon as they pass the limit, so that memory stays bounded either way.
 pub async fn body_limit(
-    req: ServiceRequest,
+    mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<actix_web::body::EitherBody<impl MessageBody>>, Error> {
-    let too_large = req
-        .headers()
+    let headers = req.headers();
+    let length = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok())
-        .is_some_and(|n| n > BODY_LIMIT);
-    if too_large {
-        let response = actix_web::ResponseError::error_response(&ApiError::PayloadTooLarge);
-        return Ok(req.into_response(response).map_into_right_body());
+        .and_then(|v| v.parse::<u64>().ok());
+    let chunked = length.is_none() && headers.contains_key(header::TRANSFER_ENCODING);
+    let too_large = || actix_web::ResponseError::error_response(&ApiError::PayloadTooLarge);
+    if length.is_some_and(|n| n > BODY_LIMIT) {
+        return Ok(req.into_response(too_large()).map_into_right_body());
+    }
+    if chunked {
+        use actix_web::HttpMessage;
+        use futures_util::StreamExt;
+        let mut payload = req.take_payload();
+        let mut body = bytes::BytesMut::new();
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk?;
+            if body.len() + chunk.len() > BODY_LIMIT as usize {
+                return Ok(req.into_response(too_large()).map_into_right_body());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        req.set_payload(actix_http::Payload::from(body.freeze()));
     }
     next.call(req).await.map(|r| r.map_into_left_body())
 }

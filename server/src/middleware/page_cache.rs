@@ -22,10 +22,18 @@ use std::time::{Duration, Instant};
 
 use crate::config::Config;
 
-/// Most pages kept at once (a few MB of HTML at most).
+/// Most pages kept at once.
 const MAX_ENTRIES: usize = 2_000;
+/// Most bytes of HTML kept at once (whatever the number of pages): varying a query cannot grow the cache.
+pub const MAX_BYTES: usize = 32 * 1024 * 1024;
 /// Larger pages are not kept.
 const MAX_BODY: usize = 512 * 1024;
+/// The query parameters pages read to choose what they show; a request with any other parameter (a notice
+/// after a form, a token, a cache-buster) is served fresh and not kept. The key lists them sorted.
+const CONTENT_PARAMS: &[&str] = &[
+    "after", "author", "before", "category", "days", "filter", "from", "offset", "page", "palette",
+    "product", "q", "sort", "state", "status", "tier", "title", "to",
+];
 /// The response header telling whether the cache answered (`hit`) or stored the page (`miss`).
 pub const CACHE_HEADER: &str = "x-hearth-cache";
 
@@ -42,36 +50,48 @@ struct Entry {
 /// The cache of one process (each app instance has its own).
 pub struct PageCache {
     ttl: Duration,
-    entries: Mutex<HashMap<String, Entry>>,
+    /// The pages, and the bytes of their bodies in all.
+    entries: Mutex<(HashMap<String, Entry>, usize)>,
 }
 
 impl PageCache {
     pub fn new(ttl: Duration) -> PageCache {
         PageCache {
             ttl,
-            entries: Mutex::new(HashMap::new()),
+            entries: Mutex::new((HashMap::new(), 0)),
         }
     }
 
     fn lookup(&self, key: &str) -> Option<(Headers, Bytes, Option<String>)> {
         let entries = self.entries.lock().ok()?;
-        let entry = entries.get(key)?;
+        let entry = entries.0.get(key)?;
         (entry.stored.elapsed() < self.ttl)
             .then(|| (entry.headers.clone(), entry.body.clone(), entry.nonce.clone()))
     }
 
     fn store(&self, key: String, entry: Entry) {
-        let Ok(mut entries) = self.entries.lock() else {
+        let Ok(mut guard) = self.entries.lock() else {
             return;
         };
-        if entries.len() >= MAX_ENTRIES {
+        let (entries, bytes) = &mut *guard;
+        let size = entry.body.len();
+        if entries.len() >= MAX_ENTRIES || *bytes + size > MAX_BYTES {
             let ttl = self.ttl;
             entries.retain(|_, e| e.stored.elapsed() < ttl);
-            if entries.len() >= MAX_ENTRIES {
+            *bytes = entries.values().map(|e| e.body.len()).sum();
+            if entries.len() >= MAX_ENTRIES || *bytes + size > MAX_BYTES {
                 return;
             }
         }
-        entries.insert(key, entry);
+        if let Some(old) = entries.insert(key, entry) {
+            *bytes -= old.body.len();
+        }
+        *bytes += size;
+    }
+
+    /// How many pages and bytes are kept (tests, metrics).
+    pub fn size(&self) -> (usize, usize) {
+        self.entries.lock().map(|g| (g.0.len(), g.1)).unwrap_or((0, 0))
     }
 }
 
@@ -91,9 +111,9 @@ fn cache_key(req: &ServiceRequest) -> Option<String> {
     if headers.contains_key(header::AUTHORIZATION) {
         return None;
     }
-    if req
-        .cookie(sessions::COOKIE_NAME)
-        .is_some_and(|c| !c.value().is_empty())
+    if [sessions::COOKIE_NAME, sessions::HOST_COOKIE_NAME]
+        .iter()
+        .any(|name| req.cookie(name).is_some_and(|c| !c.value().is_empty()))
     {
         return None;
     }
@@ -101,13 +121,22 @@ fn cache_key(req: &ServiceRequest) -> Option<String> {
     if headers.contains_key(header::RANGE) {
         return None;
     }
-    Some(
-        req.uri()
-            .path_and_query()
-            .map(|pq| pq.as_str())
-            .unwrap_or(path)
-            .to_owned(),
-    )
+    let mut params: Vec<(String, String)> = Vec::new();
+    for (name, value) in url::form_urlencoded::parse(req.query_string().as_bytes()) {
+        if !CONTENT_PARAMS.contains(&name.as_ref()) {
+            return None;
+        }
+        params.push((name.into_owned(), value.into_owned()));
+    }
+    params.sort();
+    let query: String = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(&params)
+        .finish();
+    Some(if query.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{query}")
+    })
 }
 
 /// The nonce in a `script-src … 'nonce-XYZ'` policy.
@@ -266,5 +295,50 @@ mod tests {
         }
         cache.store("/one-too-many".into(), entry());
         assert!(cache.lookup("/one-too-many").is_none(), "bounded");
+    }
+
+    #[test]
+    fn the_cache_is_bounded_by_bytes_whatever_the_number_of_pages() {
+        let cache = PageCache::new(Duration::from_secs(60));
+        let big = Bytes::from(vec![b'x'; MAX_BODY]);
+        let mut kept = 0;
+        for i in 0..MAX_ENTRIES {
+            cache.store(
+                format!("/search?q={i}"),
+                Entry {
+                    stored: Instant::now(),
+                    headers: Vec::new(),
+                    body: big.clone(),
+                    nonce: None,
+                },
+            );
+            kept = cache.size().1;
+        }
+        assert!(kept <= MAX_BYTES, "{kept}");
+        assert!(cache.size().0 < MAX_ENTRIES);
+    }
+
+    #[test]
+    fn the_key_is_the_parameters_pages_read_and_anything_else_is_served_fresh() {
+        let key = |uri: &str| {
+            let req = actix_web::test::TestRequest::get().uri(uri).to_srv_request();
+            cache_key(&req)
+        };
+        assert_eq!(key("/latest"), Some("/latest".to_owned()));
+        assert_eq!(
+            key("/ideas?status=planned&sort=votes"),
+            key("/ideas?sort=votes&status=planned")
+        );
+        assert_eq!(
+            key("/ideas?sort=votes&status=planned").as_deref(),
+            Some("/ideas?sort=votes&status=planned")
+        );
+        assert_eq!(
+            key("/t/5?page=2&cachebuster=1"),
+            None,
+            "unknown parameters are never cached"
+        );
+        assert_eq!(key("/?saved=profile"), None, "notices after a form are personal");
+        assert_eq!(key("/api/v1/topics"), None);
     }
 }

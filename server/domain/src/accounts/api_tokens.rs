@@ -228,6 +228,7 @@ pub async fn take_to_show_once(hearth: &Hearth, actor: &Actor) -> DomainResult<O
 /// Creates a token for the actor after checking their current password (signed-in sessions only); returns it
 /// with its secret value (shown this once).
 pub async fn create(hearth: &Hearth, actor: &Actor, input: &NewToken) -> DomainResult<(ApiToken, String)> {
+    actor.require_active()?;
     if let AuthMethod::Token { .. } = actor.auth {
         return Err(DomainError::forbidden(
             "A token cannot create tokens: sign in and create it from your settings or with your session.",

@@ -94,7 +94,8 @@ impl Email {
     }
 }
 
-/// A new password: 8–128 characters and not one of the 1,000 most common passwords.
+/// A new password: 8–128 characters and not one of the 20,000 most common passwords of that length (the list
+/// and its source are in `common_passwords.txt`).
 #[derive(Clone)]
 pub struct Password(String);
 
@@ -113,6 +114,7 @@ fn common_passwords() -> &'static HashSet<&'static str> {
         include_str!("common_passwords.txt")
             .lines()
             .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
             .collect()
     })
 }
@@ -224,11 +226,17 @@ mod tests {
         assert!(Password::parse_new("password1", &[]).is_err(), "common");
         assert!(Password::parse_new("BASEBALL", &[]).is_err(), "common, any case");
         assert!(Password::parse_new("qwertyuiop", &[]).is_err(), "common");
+        // The list is long enough to matter: 20,000 entries of at least 8 characters, deep ones refused too.
+        assert!(common_passwords().len() >= 10_000, "{}", common_passwords().len());
+        assert!(common_passwords().iter().all(|p| p.chars().count() >= 8));
+        for deep in ["accessno", "redwood1", "Redwood1"] {
+            assert!(Password::parse_new(deep, &[]).is_err(), "{deep}");
+        }
         assert!(
             Password::parse_new("ada_lovelace", &["ada_lovelace"]).is_err(),
             "personal"
         );
-        assert_eq!(common_passwords().len(), 1000);
+        assert_eq!(common_passwords().len(), 20_000);
     }
 
     #[test]

@@ -131,8 +131,31 @@ pub struct SignupInput {
     pub accept_policy: bool,
 }
 
-/// Creates an unverified account and sends the verification e-mail (through the outbox, same transaction).
-pub async fn signup(hearth: &Hearth, input: &SignupInput, client: &ClientMeta) -> DomainResult<UserRow> {
+/// What a sign-up did. Both answer the same to the caller ("check your e-mail"), so that sign-up does not tell
+/// who has an account: the owner of a registered address gets an e-mail saying so instead.
+#[derive(Debug, Clone)]
+pub enum SignupOutcome {
+    Created(Box<UserRow>),
+    AddressTaken,
+}
+
+impl SignupOutcome {
+    pub fn created(self) -> Option<UserRow> {
+        match self {
+            SignupOutcome::Created(user) => Some(*user),
+            SignupOutcome::AddressTaken => None,
+        }
+    }
+}
+
+/// Creates an unverified account and sends the verification e-mail (through the outbox, same transaction). For
+/// an address that is already registered nothing is created: its owner is e-mailed a way to log in or reset the
+/// password, and the caller is answered as if it were new.
+pub async fn signup(
+    hearth: &Hearth,
+    input: &SignupInput,
+    client: &ClientMeta,
+) -> DomainResult<SignupOutcome> {
     let mut errors = FieldErrors::new();
     let email = errors.check("email", Email::parse(&input.email));
     let username = errors.check("username", Username::parse(&input.username));
@@ -147,15 +170,36 @@ pub async fn signup(hearth: &Hearth, input: &SignupInput, client: &ClientMeta) -
     let (Some(email), Some(username), Some(password)) = (email, username, password) else {
         return Err(DomainError::internal("validated input missing"));
     };
-    ratelimit::hit(hearth.kv(), &format!("signup:ip:{}", client.ip), SIGNUP_PER_IP).await?;
+    ratelimit::hit(
+        hearth.kv(),
+        &format!("signup:ip:{}", ratelimit::address(&client.ip)),
+        SIGNUP_PER_IP,
+    )
+    .await?;
 
     let hash = password::hash(&password).await?;
     let brand = brand::current(hearth);
     let mut conn = db::conn(hearth.db()).await?;
-    let user = conn
-        .transaction::<UserRow, DomainError, _>(async |conn| {
+    let outcome = conn
+        .transaction::<SignupOutcome, DomainError, _>(async |conn| {
             let policy = policy::current_in(conn).await?;
-            let user: UserRow = diesel::insert_into(users::table)
+            let owner: Option<(String, String)> = users::table
+                .filter(lower(users::email).eq(email.as_str().to_lowercase()))
+                .select((users::email, users::username))
+                .for_update()
+                .first(conn)
+                .await
+                .optional()?;
+            if let Some((to, owner_name)) = owner {
+                let reset = hearth.url("/forgot-password");
+                mail::enqueue(
+                    conn,
+                    &templates::signup_existing(&brand, &to, &owner_name, &reset),
+                )
+                .await?;
+                return Ok(SignupOutcome::AddressTaken);
+            }
+            let inserted = diesel::insert_into(users::table)
                 .values(NewUser {
                     username: username.as_str(),
                     email: email.as_str(),
@@ -166,9 +210,23 @@ pub async fn signup(hearth: &Hearth, input: &SignupInput, client: &ClientMeta) -
                     accepted_policy_at: Some(Utc::now()),
                 })
                 .returning(UserRow::as_returning())
-                .get_result(conn)
-                .await
-                .map_err(|e| unique_field(&e).unwrap_or_else(|| e.into()))?;
+                .get_result::<UserRow>(conn)
+                .await;
+            let user = match inserted {
+                Ok(user) => user,
+                Err(e) => match unique_field(&e) {
+                    // Registered a moment ago by a concurrent sign-up: answered like any taken address (the
+                    // transaction is spoilt by the error, so the owner's mail waits for the next attempt).
+                    Some(DomainError::Conflict { field: Some(f), .. }) if f == "email" => {
+                        return Err(DomainError::conflict(
+                            "email",
+                            "is being registered; try again in a moment",
+                        ));
+                    }
+                    Some(other) => return Err(other),
+                    None => return Err(e.into()),
+                },
+            };
             let token = issue_token(
                 conn,
                 user.id,
@@ -184,12 +242,17 @@ pub async fn signup(hearth: &Hearth, input: &SignupInput, client: &ClientMeta) -
             )
             .await?;
             crate::webhooks::payloads::member_created(conn, user.id).await?;
-            Ok(user)
+            Ok(SignupOutcome::Created(Box::new(user)))
         })
         .await?;
     hearth.wake_mailer();
-    tracing::info!(user_id = %user.id, username = %user.username, "account created");
-    Ok(user)
+    match &outcome {
+        SignupOutcome::Created(user) => tracing::info!(user_id = %user.id, "account created"),
+        SignupOutcome::AddressTaken => {
+            tracing::info!("sign-up with a registered address; its owner was e-mailed")
+        }
+    }
+    Ok(outcome)
 }
 
 /// Confirms an e-mail address with the token from the verification mail.
@@ -218,7 +281,7 @@ async fn mail_request_limits(
 ) -> DomainResult<()> {
     ratelimit::hit(
         hearth.kv(),
-        &format!("{kind}:ip:{}", client.ip),
+        &format!("{kind}:ip:{}", ratelimit::address(&client.ip)),
         MAIL_REQUESTS_PER_IP,
     )
     .await?;
@@ -308,8 +371,8 @@ pub async fn login(
 
     let kv = hearth.kv();
     let login_key = login.to_lowercase();
-    let ip_window = format!("login:ip:{}", client.ip);
-    let pair_window = format!("login:acct-ip:{login_key}:{}", client.ip);
+    let ip_window = format!("login:ip:{}", ratelimit::address(&client.ip));
+    let pair_window = format!("login:acct-ip:{login_key}:{}", ratelimit::address(&client.ip));
     ratelimit::hit(kv, &ip_window, LOGIN_PER_IP).await?;
     ratelimit::hit(kv, &pair_window, LOGIN_PER_ACCOUNT_AND_IP).await?;
 
@@ -560,6 +623,7 @@ pub struct ProfileInput {
 }
 
 pub async fn update_profile(hearth: &Hearth, actor: &Actor, input: &ProfileInput) -> DomainResult<UserRow> {
+    actor.require_active()?;
     let mut errors = FieldErrors::new();
     let display_name = errors.check("display_name", inputs::parse_display_name(&input.display_name));
     let bio = errors.check("bio", inputs::parse_bio(&input.bio));
@@ -625,11 +689,26 @@ pub async fn actor_for_session(hearth: &Hearth, cookie_value: &str) -> DomainRes
         return Ok(None);
     };
     match find_with_club(hearth, data.user_id).await? {
-        Some((row, club, rank)) => Ok(Some(
-            Actor::from_row(&row, AuthMethod::Session { key })
-                .in_club(club)
-                .with_club_rank(rank),
-        )),
+        Some((row, club, rank)) => {
+            let team = !Roles::from_db(&row.roles).list().is_empty();
+            let lifetime = if team {
+                sessions::TEAM_ABSOLUTE_SECONDS
+            } else {
+                sessions::ABSOLUTE_SECONDS
+            };
+            if Utc::now().timestamp() - data.created_at > lifetime {
+                sessions::destroy(hearth.kv(), &key).await?;
+                return Ok(None);
+            }
+            if team {
+                sessions::shorten_idle(hearth.kv(), &key, sessions::TEAM_IDLE_SECONDS).await?;
+            }
+            Ok(Some(
+                Actor::from_row(&row, AuthMethod::Session { key })
+                    .in_club(club)
+                    .with_club_rank(rank),
+            ))
+        }
         None => {
             sessions::destroy(hearth.kv(), &key).await?;
             Ok(None)

@@ -43,6 +43,8 @@ async fn signup_verify_login_logout() {
     let (hearth, _db) = testing::hearth().await;
     let user = signup(&hearth, &signup_input("ada"), &client("10.0.0.1"))
         .await
+        .unwrap()
+        .created()
         .unwrap();
     assert!(user.email_verified_at.is_none());
     assert_eq!(user.accepted_policy_version, Some(1));
@@ -110,12 +112,26 @@ async fn duplicates_are_conflicts_on_their_field() {
     signup(&hearth, &signup_input("grace"), &client("10.0.0.3"))
         .await
         .unwrap();
+    // A registered address: answered like a new one (no enumeration), nothing created, its owner e-mailed.
     let mut same_email = signup_input("grace2");
     same_email.email = "GRACE@example.com".into();
-    let err = signup(&hearth, &same_email, &client("10.0.0.3"))
+    let outcome = signup(&hearth, &same_email, &client("10.0.0.3")).await.unwrap();
+    assert!(matches!(outcome, SignupOutcome::AddressTaken), "{outcome:?}");
+    let mut conn = db::conn(hearth.db()).await.unwrap();
+    let grace2: i64 = crate::schema::users::table
+        .filter(crate::schema::users::username.eq("grace2"))
+        .count()
+        .get_result(&mut conn)
         .await
-        .unwrap_err();
-    assert!(err.fields().contains_key("email"), "{err:?}");
+        .unwrap();
+    assert_eq!(grace2, 0);
+    let told: Vec<String> = mail_outbox::table
+        .filter(mail_outbox::kind.eq("signup_existing"))
+        .select(mail_outbox::to_address)
+        .load(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(told, vec!["grace@example.com".to_owned()]);
     let mut same_name = signup_input("Grace");
     same_name.email = "other@example.com".into();
     let err = signup(&hearth, &same_name, &client("10.0.0.3"))
@@ -136,13 +152,17 @@ async fn concurrent_signups_with_one_address_create_one_account() {
         }
     });
     let results = futures_util::future::join_all(attempts).await;
-    assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1);
-    assert!(
+    assert_eq!(
         results
             .iter()
-            .filter_map(|r| r.as_ref().err())
-            .all(|e| matches!(e, DomainError::Conflict { .. }))
+            .filter(|r| matches!(r, Ok(SignupOutcome::Created(_))))
+            .count(),
+        1
     );
+    assert!(results.iter().all(|r| matches!(
+        r,
+        Ok(SignupOutcome::Created(_)) | Ok(SignupOutcome::AddressTaken) | Err(DomainError::Conflict { .. })
+    )));
 }
 
 #[tokio::test]
@@ -753,4 +773,59 @@ async fn token_scopes_expiry_and_minting_rules() {
             .unwrap()
             .is_none()
     );
+}
+
+#[tokio::test]
+async fn sessions_end_after_their_absolute_lifetime_sooner_for_the_team() {
+    let (hearth, _db) = testing::hearth().await;
+    let member = owner_account(&hearth).await;
+    let staff = create_verified(
+        &hearth,
+        &NewAccount {
+            email: "lifetime-staff@example.com".into(),
+            username: "lifetime_staff".into(),
+            password: "a staff passphrase here".into(),
+            roles: vec![Role::Staff],
+            display_name: None,
+        },
+        false,
+    )
+    .await
+    .unwrap();
+    let now = chrono::Utc::now().timestamp();
+    let m = sessions::create(hearth.kv(), member.id, "1.1.1.1", "a")
+        .await
+        .unwrap();
+    let s = sessions::create(hearth.kv(), staff.id, "1.1.1.2", "b")
+        .await
+        .unwrap();
+    // Eight days old: the member's session lives on, the staff member's has ended (and is gone).
+    for cookie in [&m, &s] {
+        sessions::backdate(hearth.kv(), &sessions::key_of(cookie), now - 8 * 24 * 3600)
+            .await
+            .unwrap();
+    }
+    assert!(actor_for_session(&hearth, &m).await.unwrap().is_some());
+    assert!(actor_for_session(&hearth, &s).await.unwrap().is_none());
+    assert!(
+        sessions::load(hearth.kv(), &s).await.unwrap().is_none(),
+        "the ended session is removed"
+    );
+    // The team's idle lifetime is half a day.
+    let s2 = sessions::create(hearth.kv(), staff.id, "1.1.1.2", "b")
+        .await
+        .unwrap();
+    assert!(actor_for_session(&hearth, &s2).await.unwrap().is_some());
+    let mut redis = hearth.kv().conn();
+    let ttl: i64 = redis::cmd("TTL")
+        .arg(hearth.kv().key(&format!("session:{}", sessions::key_of(&s2))))
+        .query_async(&mut redis)
+        .await
+        .unwrap();
+    assert!(ttl > 0 && ttl <= sessions::TEAM_IDLE_SECONDS as i64, "{ttl}");
+    // Thirty-one days: the member's session has ended too, however active.
+    sessions::backdate(hearth.kv(), &sessions::key_of(&m), now - 31 * 24 * 3600)
+        .await
+        .unwrap();
+    assert!(actor_for_session(&hearth, &m).await.unwrap().is_none());
 }

@@ -9,10 +9,44 @@ use crate::kv::Kv;
 use crate::secrets;
 use crate::{DomainError, DomainResult};
 
-/// The session cookie's name.
+/// The session cookie's name over plain http (development).
 pub const COOKIE_NAME: &str = "hearth_session";
+/// The session cookie's name over https: the `__Host-` prefix makes browsers refuse it unless it is `Secure`,
+/// host-only and for `/`, so that no subdomain can plant a session (RFC 6265bis).
+pub const HOST_COOKIE_NAME: &str = "__Host-hearth_session";
+
+/// The session cookie's name for a site served over https or not.
+pub fn cookie_name(https: bool) -> &'static str {
+    if https { HOST_COOKIE_NAME } else { COOKIE_NAME }
+}
 /// Idle lifetime of a session, in seconds.
 pub const TTL_SECONDS: u64 = 30 * 24 * 3600;
+/// A member's session ends this long after it began, however active (then they log in again).
+pub const ABSOLUTE_SECONDS: i64 = 30 * 24 * 3600;
+/// The team's sessions (staff, moderators, product, admins: more power, more to lose) end sooner.
+pub const TEAM_ABSOLUTE_SECONDS: i64 = 7 * 24 * 3600;
+/// …and after half a day without a request.
+pub const TEAM_IDLE_SECONDS: u64 = 12 * 3600;
+
+/// Shortens a session's idle lifetime (a team member's).
+pub async fn shorten_idle(kv: &Kv, key: &str, idle_secs: u64) -> DomainResult<()> {
+    let mut conn = kv.conn();
+    let _: bool = conn.expire(session_key(kv, key), idle_secs as i64).await?;
+    Ok(())
+}
+
+/// Rewrites when a session began (tests of the absolute lifetime).
+#[cfg(any(test, feature = "testing"))]
+pub async fn backdate(kv: &Kv, key: &str, created_at: i64) -> DomainResult<()> {
+    let mut conn = kv.conn();
+    let raw: Option<String> = conn.get(session_key(kv, key)).await?;
+    if let Some(mut data) = raw.and_then(|json| serde_json::from_str::<SessionData>(&json).ok()) {
+        data.created_at = created_at;
+        let json = serde_json::to_string(&data).map_err(DomainError::internal)?;
+        let _: () = conn.set_ex(session_key(kv, key), json, TTL_SECONDS).await?;
+    }
+    Ok(())
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionData {

@@ -13,7 +13,7 @@ use crate::accounts::Actor;
 use crate::audit::{self, NewAuditEntry};
 use crate::ids::UserId;
 use crate::notifications::{self, NewNotification};
-use crate::schema::{club_members, club_tiers, event_rsvps, events};
+use crate::schema::{club_members, club_tiers, event_rsvps, events, users};
 use crate::{DomainError, DomainResult, FieldErrors, Hearth, db, markdown};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Serialize)]
@@ -263,7 +263,45 @@ pub const EVENTS_PAGE: i64 = 20;
 
 /// Upcoming events (not yet ended), soonest first; or past ones, latest first. Keyset-paged after
 /// `(starts_at, id)` of the last one shown.
+/// Whether a viewer may see where a tier-restricted event takes place (its place and link): the team, and
+/// club members whose tier the event admits. Everyone sees the rest of it.
+fn admits(min_rank: Option<i32>, viewer_rank: Option<i32>, team: bool) -> bool {
+    match min_rank {
+        None => true,
+        Some(min) => team || viewer_rank.is_some_and(|r| r >= min),
+    }
+}
+
+fn hide_where(event: &mut Event) {
+    event.place = String::new();
+    event.link = None;
+}
+
+/// Upcoming (or past) events, as `viewer` may see them: the place and link of an event whose tier the viewer
+/// does not reach are left out.
 pub async fn list_events(
+    hearth: &Hearth,
+    viewer: Option<&Actor>,
+    past: bool,
+    after: Option<(DateTime<Utc>, i64)>,
+) -> DomainResult<Vec<Event>> {
+    let mut events = list_events_unredacted(hearth, past, after).await?;
+    let tiers = super::tiers::list_tiers(hearth).await?;
+    let team = viewer.is_some_and(Actor::is_team);
+    let rank = viewer.and_then(|a| a.club_member.then_some(a.club_rank).flatten());
+    for e in &mut events {
+        let min = e
+            .min_tier_id
+            .and_then(|id| tiers.iter().find(|t| t.id == id))
+            .map(|t| t.rank);
+        if !admits(min, rank, team) {
+            hide_where(e);
+        }
+    }
+    Ok(events)
+}
+
+async fn list_events_unredacted(
     hearth: &Hearth,
     past: bool,
     after: Option<(DateTime<Utc>, i64)>,
@@ -391,19 +429,38 @@ async fn rsvp_in(conn: &mut AsyncPgConnection, event: i64, user: UserId) -> Doma
 /// An event with the viewer's RSVP and whether they may RSVP.
 pub async fn event_view(hearth: &Hearth, viewer: Option<UserId>, id: i64) -> DomainResult<EventView> {
     let mut conn = db::conn(hearth.db()).await?;
-    let event = event_in(&mut conn, id, false).await?;
+    let mut event = event_in(&mut conn, id, false).await?;
     let min_tier = tier_in(&mut conn, event.min_tier_id).await?;
     let early_tier = tier_in(&mut conn, event.early_tier_id).await?;
-    let (rsvp, blocked) = match viewer {
-        None => (None, Some("Sign in and join the fan club to RSVP.".to_owned())),
+    let min_rank = min_tier.as_ref().map(|t| t.rank);
+    let (rsvp, blocked, shown) = match viewer {
+        None => (
+            None,
+            Some("Sign in and join the fan club to RSVP.".to_owned()),
+            admits(min_rank, None, false),
+        ),
         Some(user) => {
             let rank = club_rank_in(&mut conn, user).await?;
+            let team = users::table
+                .find(user)
+                .select(users::roles)
+                .first::<Vec<Option<String>>>(&mut conn)
+                .await
+                .optional()?
+                .is_some_and(|roles| roles.iter().any(Option::is_some));
+            let rsvp = rsvp_in(&mut conn, id, user).await?;
+            // A guest keeps seeing where to go, even after their tier changed.
+            let shown = rsvp.is_some() || admits(min_rank, rank.flatten(), team);
             (
-                rsvp_in(&mut conn, id, user).await?,
+                rsvp,
                 blocked_reason(&event, rank, min_tier.as_ref(), early_tier.as_ref(), Utc::now()),
+                shown,
             )
         }
     };
+    if !shown {
+        hide_where(&mut event);
+    }
     Ok(EventView {
         event,
         min_tier,
@@ -416,6 +473,7 @@ pub async fn event_view(hearth: &Hearth, viewer: Option<UserId>, id: i64) -> Dom
 /// RSVPs to an event: a seat while there is one, else the end of the waitlist. Asking again returns the
 /// current answer and changes nothing.
 pub async fn rsvp(hearth: &Hearth, actor: &Actor, id: i64) -> DomainResult<Rsvp> {
+    actor.require_active()?;
     let mut conn = db::conn(hearth.db()).await?;
     let user = actor.id;
     conn.transaction::<Rsvp, DomainError, _>(async |conn| {
@@ -614,10 +672,9 @@ pub async fn attendees(hearth: &Hearth, actor: &Actor, id: i64) -> DomainResult<
         .collect())
 }
 
-/// The event as an iCalendar file.
-pub async fn event_ics(hearth: &Hearth, id: i64) -> DomainResult<String> {
-    let mut conn = db::conn(hearth.db()).await?;
-    let event = event_in(&mut conn, id, false).await?;
+/// The event as an iCalendar file, as `viewer` may see it (no place or link for a tier they do not reach).
+pub async fn event_ics(hearth: &Hearth, viewer: Option<UserId>, id: i64) -> DomainResult<String> {
+    let event = event_view(hearth, viewer, id).await?.event;
     let brand = crate::brand::current(hearth);
     Ok(super::ics::calendar(
         &event,

@@ -95,6 +95,7 @@ pub(crate) async fn membership_in(
 
 /// Joins the club (members with a verified e-mail address; joining again changes nothing).
 pub async fn join(hearth: &Hearth, actor: &Actor) -> DomainResult<Membership> {
+    actor.require_active()?;
     let mut conn = db::conn(hearth.db()).await?;
     let verified: Option<Option<DateTime<Utc>>> = users::table
         .find(actor.id)

@@ -549,13 +549,18 @@ async fn events_are_staff_made_with_field_errors_and_an_ics_file() {
             .fields()
             .contains_key("ends_at")
     );
-    assert!(list_events(&w.hearth, false, None).await.unwrap().is_empty());
+    assert!(
+        list_events(&w.hearth, None, false, None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
     let mut input = event_input("Winter ride; hot chocolate, after", 30);
     input.starts_at = "2031-01-15T18:30".into();
     let event = create_event(&w.hearth, &w.staff, &input).await.unwrap();
     assert_eq!(event.ends_at - event.starts_at, Duration::hours(2));
-    let ics = event_ics(&w.hearth, event.id).await.unwrap();
+    let ics = event_ics(&w.hearth, None, event.id).await.unwrap();
     assert!(ics.starts_with("BEGIN:VCALENDAR\r\n"), "{ics}");
     assert!(ics.contains("DTSTART:20310115T183000Z\r\n"), "{ics}");
     assert!(ics.contains("DTEND:20310115T203000Z\r\n"), "{ics}");
@@ -564,9 +569,9 @@ async fn events_are_staff_made_with_field_errors_and_an_ics_file() {
         "{ics}"
     );
     assert!(ics.trim_end().ends_with("END:VCALENDAR"));
-    assert_eq!(list_events(&w.hearth, false, None).await.unwrap().len(), 1);
+    assert_eq!(list_events(&w.hearth, None, false, None).await.unwrap().len(), 1);
     assert!(matches!(
-        event_ics(&w.hearth, event.id + 1).await,
+        event_ics(&w.hearth, None, event.id + 1).await,
         Err(DomainError::NotFound(_))
     ));
 }
@@ -659,5 +664,68 @@ async fn members_going_are_reminded_once_a_day_ahead_and_a_promoted_member_too()
             .await
             .unwrap(),
         0
+    );
+}
+
+#[tokio::test]
+async fn where_a_tier_event_takes_place_is_shown_only_to_those_it_admits() {
+    let w = world().await;
+    let mut input = event_input("Insider factory tour", 5);
+    input.place = "Gate 4, Lumen factory, Utrecht".into();
+    input.link = "https://meet.example/insider-tour".into();
+    input.min_tier = "insider".into();
+    let event = create_event(&w.hearth, &w.staff, &input).await.unwrap();
+    let v = members(&w.hearth, "where", 2).await;
+    let (fan, insider) = (&v[0], &v[1]);
+    set_member_tier(&w.hearth, fan.id, None).await.unwrap();
+    set_member_tier(&w.hearth, insider.id, Some("insider"))
+        .await
+        .unwrap();
+    let place_for = |viewer: Option<crate::ids::UserId>| {
+        let hearth = w.hearth.clone();
+        async move {
+            let e = event_view(&hearth, viewer, event.id).await.unwrap().event;
+            (e.place, e.link)
+        }
+    };
+    assert_eq!(place_for(None).await, (String::new(), None), "visitors");
+    assert_eq!(place_for(Some(fan.id)).await, (String::new(), None), "a Fan");
+    assert_eq!(
+        place_for(Some(insider.id)).await.0,
+        "Gate 4, Lumen factory, Utrecht"
+    );
+    assert!(place_for(Some(w.staff.id)).await.1.is_some(), "the team");
+    let ics = event_ics(&w.hearth, Some(fan.id), event.id).await.unwrap();
+    assert!(!ics.contains("Gate 4") && !ics.contains("meet.example"), "{ics}");
+    let ics = event_ics(&w.hearth, Some(insider.id), event.id).await.unwrap();
+    assert!(ics.contains("Gate 4"), "{ics}");
+    // The list leaves it out the same way.
+    let as_actor = |id: crate::ids::UserId, rank: Option<i32>| {
+        let mut a = w.staff.clone();
+        a.id = id;
+        a.roles = crate::accounts::Roles::new(vec![]);
+        a.club_member = true;
+        a.club_rank = rank;
+        a
+    };
+    let fan_actor = as_actor(fan.id, Some(10));
+    let listed = list_events(&w.hearth, Some(&fan_actor), false, None)
+        .await
+        .unwrap();
+    let e = listed.iter().find(|e| e.id == event.id).unwrap();
+    assert!(e.place.is_empty() && e.link.is_none());
+    let insider_actor = as_actor(insider.id, Some(20));
+    let listed = list_events(&w.hearth, Some(&insider_actor), false, None)
+        .await
+        .unwrap();
+    assert!(listed.iter().any(|e| e.id == event.id && e.link.is_some()));
+    // Perk links follow the same rule.
+    let tiers = tiers_with_perks(&w.hearth, Some(10), false).await.unwrap();
+    assert!(
+        tiers
+            .iter()
+            .filter(|t| !t.reached)
+            .flat_map(|t| &t.perks)
+            .all(|p| p.link.is_none() && p.code.is_none())
     );
 }

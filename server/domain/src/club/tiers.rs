@@ -78,8 +78,10 @@ pub async fn tiers_with_perks(
                 .filter(|p| p.tier_id == tier.id)
                 .cloned()
                 .map(|mut p| {
+                    // The code and the link are the perk itself: only for those the tier admits.
                     if !reached {
                         p.code = None;
+                        p.link = None;
                     }
                     p
                 })

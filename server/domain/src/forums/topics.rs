@@ -251,7 +251,7 @@ pub(crate) async fn create_topic_of_kind(
             match new_kind {
                 NewTopicKind::Discussion => {}
                 NewTopicKind::Question(products) => {
-                    crate::qa::on_question_created(conn, topic.id, &topic.title, author, products).await?;
+                    crate::qa::on_question_created(conn, topic.id, products, !screened.held()).await?;
                 }
                 NewTopicKind::Idea(product) => {
                     crate::ideas::on_idea_created(conn, topic.id, author, product).await?;

@@ -465,18 +465,28 @@ pub async fn posts_after(
     let mut conn = db::conn(hearth.db()).await?;
     let (topic, _) = topic_detail(hearth, &mut conn, viewer, topic_id).await?;
     let after = after.max(0);
-    // Scan forward in windows of numbers until `limit` visible posts are found or the topic ends.
-    let mut posts = Vec::new();
-    let mut from = after;
-    while (posts.len() as i32) < limit && from < topic.highest_post_number {
-        let window = posts_between(&mut conn, viewer, topic_id, from, from + limit * 2).await?;
-        from += limit * 2;
-        posts.extend(window);
-    }
+    // One query: the next `limit` visible posts by number (and one more, to know whether there is a next page),
+    // however many held or hidden posts lie between them.
+    let sql = format!(
+        "{} ORDER BY p.post_number",
+        post_select(
+            "(SELECT * FROM posts WHERE topic_id = $1 AND post_number > $2
+                AND (status = 'published' OR (status <> 'deleted' AND (author_id = $4 OR $5)))
+              ORDER BY post_number LIMIT $3)"
+        )
+    );
+    let mut posts: Vec<PostView> = db::prepared_sql(sql)
+        .bind::<BigInt, _>(topic_id.0)
+        .bind::<Integer, _>(after)
+        .bind::<Integer, _>(limit + 1)
+        .bind::<BigInt, _>(viewer.user_id.map(|u| u.0).unwrap_or(0))
+        .bind::<Bool, _>(viewer.manages_topics())
+        .load(&mut conn)
+        .await?;
+    let more = posts.len() as i32 > limit;
     posts.truncate(limit as usize);
     let next = match posts.last() {
-        Some(last) if last.post_number < topic.highest_post_number => Some(last.post_number),
-
+        Some(last) if more && last.post_number < topic.highest_post_number => Some(last.post_number),
         _ => None,
     };
     Ok((posts, next))

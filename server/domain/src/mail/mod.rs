@@ -44,10 +44,19 @@ pub async fn enqueue(conn: &mut AsyncPgConnection, mail: &OutgoingMail) -> Domai
     Ok(MailId(id))
 }
 
+/// Kinds whose bodies carry a one-time secret link (verification, password reset): once sent, the outbox
+/// keeps only a note, so that a database dump or backup holds no working link.
+pub const SECRET_LINK_KINDS: &[&str] = &["verify_email", "password_reset"];
+
+/// What stays of such a message's bodies after it was sent.
+pub const REDACTED_BODY: &str = "[redacted after sending: this message carried a one-time link]";
+
 #[derive(Debug, QueryableByName)]
 struct Claimed {
     #[diesel(sql_type = BigInt)]
     id: i64,
+    #[diesel(sql_type = Text)]
+    kind: String,
     #[diesel(sql_type = Text)]
     to_address: String,
     #[diesel(sql_type = Text)]
@@ -74,7 +83,7 @@ WHERE id IN (
     LIMIT $1
     FOR UPDATE SKIP LOCKED
 )
-RETURNING id, to_address, subject, text_body, html_body, attempts, list_unsubscribe";
+RETURNING id, kind, to_address, subject, text_body, html_body, attempts, list_unsubscribe";
 
 /// Messages a worker claims at once.
 pub const CLAIM_BATCH: i64 = 5;
@@ -121,7 +130,17 @@ pub async fn deliver_due(hearth: &Hearth, transport: &Transport, batch: i64) -> 
                     ))
                     .execute(&mut conn)
                     .await?;
-                tracing::info!(mail_id = mail.id, to = %mail.to_address, subject = %mail.subject, %where_, "mail sent");
+                if SECRET_LINK_KINDS.contains(&mail.kind.as_str()) {
+                    diesel::update(mail_outbox::table.find(mail.id))
+                        .set((
+                            mail_outbox::text_body.eq(REDACTED_BODY),
+                            mail_outbox::html_body.eq(REDACTED_BODY),
+                        ))
+                        .execute(&mut conn)
+                        .await?;
+                }
+                // Ids and kinds only: addresses and subjects are personal data, logs are kept elsewhere.
+                tracing::info!(mail_id = mail.id, kind = %mail.kind, %where_, "mail sent");
             }
             Err(err) if err.permanent || mail.attempts >= MAX_ATTEMPTS => {
                 diesel::update(mail_outbox::table.find(mail.id))
@@ -132,7 +151,7 @@ pub async fn deliver_due(hearth: &Hearth, transport: &Transport, batch: i64) -> 
                     ))
                     .execute(&mut conn)
                     .await?;
-                tracing::error!(mail_id = mail.id, attempts = mail.attempts, error = %err, "mail given up");
+                tracing::error!(mail_id = mail.id, kind = %mail.kind, attempts = mail.attempts, error = %err, "mail given up");
             }
             Err(err) => {
                 let wait = backoff(mail.attempts);
@@ -146,7 +165,7 @@ pub async fn deliver_due(hearth: &Hearth, transport: &Transport, batch: i64) -> 
                     ))
                     .execute(&mut conn)
                     .await?;
-                tracing::warn!(mail_id = mail.id, attempts = mail.attempts, retry_in_s = wait.as_secs(), error = %err, "mail delivery failed");
+                tracing::warn!(mail_id = mail.id, kind = %mail.kind, attempts = mail.attempts, retry_in_s = wait.as_secs(), error = %err, "mail delivery failed");
             }
         }
     }

@@ -131,6 +131,30 @@ pub fn password_changed(brand: &Brand, to: &str, username: &str, link: &str) -> 
     }
 }
 
+/// To the owner of an address someone tried to sign up with: they have an account already (sign-up answers the
+/// same either way, so that it does not tell who is registered).
+pub fn signup_existing(brand: &Brand, to: &str, username: &str, reset_link: &str) -> OutgoingMail {
+    let greeting = format!("Hi {username},");
+    let intro = format!(
+        "someone (probably you) tried to create a {} account with this e-mail address, but it already belongs to \
+         your account ({username}). Log in as usual, or reset your password if you forgot it.",
+        brand.name
+    );
+    let warn = "If this was not you, you can ignore this message: nothing was changed.".to_owned();
+    OutgoingMail {
+        kind: "signup_existing",
+        to: to.to_owned(),
+        subject: format!("You already have a {} account", brand.name),
+        text: format!("{greeting}\n\n{intro}\n{warn}\n\nReset your password: {reset_link}\n"),
+        html: layout(
+            brand,
+            &[greeting, intro, warn],
+            Some(("Reset my password", reset_link)),
+            "You receive this because someone used your address to sign up.",
+        ),
+    }
+}
+
 /// To each admin: a webhook endpoint was disabled (410 Gone, or three days of failures).
 pub fn webhook_disabled(
     brand: &Brand,

@@ -101,7 +101,7 @@ impl Transport {
         );
         let to: Mailbox = to
             .parse()
-            .map_err(|e| SendError::permanent(format!("recipient {to}: {e}")))?;
+            .map_err(|e| SendError::permanent(format!("the recipient address is not valid: {e}")))?;
         let mut builder = Message::builder().from(from).to(to).subject(subject);
         if let Some(url) = list_unsubscribe {
             // RFC 2369 + RFC 8058: mail clients offer "unsubscribe" and may POST to it without a log-in.

@@ -92,7 +92,12 @@ pub async fn flag(
     crate::forums::locate_post(hearth, &viewer, post).await?;
     ratelimit::hit(hearth.kv(), &format!("flag:hour:{}", actor.id), FLAGS_PER_HOUR).await?;
     if let Some(ip) = &actor.ip {
-        ratelimit::hit(hearth.kv(), &format!("flag:ip:{ip}"), FLAGS_PER_IP_HOUR).await?;
+        ratelimit::hit(
+            hearth.kv(),
+            &format!("flag:ip:{}", crate::ratelimit::address(ip)),
+            FLAGS_PER_IP_HOUR,
+        )
+        .await?;
     }
     let mut conn = db::conn(hearth.db()).await?;
     let me = actor.id;

@@ -72,7 +72,12 @@ pub async fn gate(hearth: &Hearth, actor: &Actor) -> DomainResult<()> {
     if !actor.is_team()
         && let Some(ip) = &actor.ip
     {
-        ratelimit::hit(hearth.kv(), &format!("post:ip:{ip}"), POSTS_PER_IP_MINUTE).await?;
+        ratelimit::hit(
+            hearth.kv(),
+            &format!("post:ip:{}", ratelimit::address(ip)),
+            POSTS_PER_IP_MINUTE,
+        )
+        .await?;
     }
     Ok(())
 }
@@ -84,7 +89,12 @@ pub const VOTES_PER_IP_MINUTE: Limit = Limit::new(120, 60);
 pub async fn vote_gate(hearth: &Hearth, actor: &Actor) -> DomainResult<()> {
     actor.require_active()?;
     if let Some(ip) = &actor.ip {
-        ratelimit::hit(hearth.kv(), &format!("vote:ip:{ip}"), VOTES_PER_IP_MINUTE).await?;
+        ratelimit::hit(
+            hearth.kv(),
+            &format!("vote:ip:{}", ratelimit::address(ip)),
+            VOTES_PER_IP_MINUTE,
+        )
+        .await?;
     }
     Ok(())
 }

@@ -293,6 +293,9 @@ pub(crate) async fn set_post_status_in(
             .await?;
         // Held content that a moderator publishes is new to the company's systems (not a re-published one).
         if will && p.status == "pending" {
+            if kind == "question" {
+                crate::qa::invite_owners_in(conn, p.topic_id).await?;
+            }
             crate::webhooks::payloads::topic_published(conn, p.topic_id).await?;
         }
         return Ok(());

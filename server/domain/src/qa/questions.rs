@@ -101,13 +101,13 @@ pub async fn answer(hearth: &Hearth, actor: &Actor, question: TopicId, body: &st
     crate::forums::reply(hearth, actor, question, &input).await
 }
 
-/// Inside the transaction that creates a question topic: its row, its products, the invitations.
+/// Inside the transaction that creates a question topic: its row, its products, and (when it is published at
+/// once) the invitations; a held question invites when a moderator publishes it.
 pub(crate) async fn on_question_created(
     conn: &mut AsyncPgConnection,
     topic: TopicId,
-    title: &str,
-    asker: UserId,
     products: &[ProductId],
+    published: bool,
 ) -> DomainResult<()> {
     diesel::insert_into(questions::table)
         .values(questions::topic_id.eq(topic))
@@ -127,25 +127,42 @@ pub(crate) async fn on_question_created(
         .on_conflict_do_nothing()
         .execute(conn)
         .await?;
-    // Owners who opted in, never the asker; those whose answers were accepted before come first.
+    if published {
+        invite_owners_in(conn, topic).await?;
+    }
+    Ok(())
+}
+
+/// Invites the owners of a published question's products who opted in and can see its category (a club
+/// category: club members and the team; a staff category: the team), never the asker; those whose answers
+/// were accepted before come first. Notifications (and so e-mails) go out once per question.
+pub(crate) async fn invite_owners_in(conn: &mut AsyncPgConnection, topic: TopicId) -> DomainResult<()> {
     #[derive(QueryableByName)]
     struct Candidate {
         #[diesel(sql_type = BigInt)]
         user_id: i64,
+        #[diesel(sql_type = BigInt)]
+        asker: i64,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        title: String,
     }
-    let ids: Vec<i64> = products.iter().map(|p| p.0).collect();
     let invited: Vec<Candidate> = diesel::sql_query(
-        "SELECT po.user_id
-         FROM product_owners po
+        "SELECT po.user_id, t.author_id AS asker, t.title
+         FROM topics t
+         JOIN categories c ON c.id = t.category_id
+         JOIN question_products qp ON qp.topic_id = t.id
+         JOIN product_owners po ON po.product_id = qp.product_id AND po.ask_me AND po.user_id <> t.author_id
          JOIN users u ON u.id = po.user_id AND u.email_verified_at IS NOT NULL
          LEFT JOIN answerer_stats s ON s.user_id = po.user_id
-         WHERE po.product_id = ANY($1) AND po.ask_me AND po.user_id <> $2
-         GROUP BY po.user_id, s.accepted_answers
+         WHERE t.id = $1 AND t.status = 'published'
+           AND (c.visibility = 'public'
+                OR u.roles <> '{}'
+                OR (c.visibility = 'club' AND EXISTS (SELECT 1 FROM club_members m WHERE m.user_id = u.id)))
+         GROUP BY po.user_id, s.accepted_answers, t.author_id, t.title
          ORDER BY COALESCE(s.accepted_answers, 0) DESC, min(po.created_at), po.user_id
-         LIMIT $3",
+         LIMIT $2",
     )
-    .bind::<Array<BigInt>, _>(&ids)
-    .bind::<BigInt, _>(asker.0)
+    .bind::<BigInt, _>(topic.0)
     .bind::<BigInt, _>(INVITE_LIMIT)
     .load(conn)
     .await?;
@@ -154,10 +171,10 @@ pub(crate) async fn on_question_created(
         .map(|c| NewNotification {
             user_id: UserId(c.user_id),
             kind: "qa.invite",
-            actor_id: Some(asker),
+            actor_id: Some(UserId(c.asker)),
             topic_id: Some(topic),
             post_id: None,
-            title: format!("You own a product this question is about: {title}"),
+            title: format!("You own a product this question is about: {}", c.title),
             url: format!("/q/{topic}"),
             dedupe_key: format!("qa.invite:{topic}"),
         })

@@ -600,3 +600,67 @@ async fn answers_after_a_number_are_what_a_live_page_appends_for_its_viewer() {
         Err(DomainError::NotFound(_))
     ));
 }
+
+#[tokio::test]
+async fn invitations_go_only_to_owners_who_can_see_the_question_and_only_once_it_is_published() {
+    let w = world().await;
+    let outsider = account(&w.hearth, "owner_outside", vec![]).await;
+    let insider = join_club(&w.hearth, account(&w.hearth, "owner_inside", vec![]).await).await;
+    for owner in [&outsider, &insider] {
+        set_owned(&w.hearth, owner, &[(w.bike.id.0, None)], true)
+            .await
+            .unwrap();
+    }
+    // A question in a club category: the owner outside the club cannot read it, so is not invited.
+    let club_asker = join_club(&w.hearth, account(&w.hearth, "club_asker", vec![]).await).await;
+    let q = ask(
+        &w.hearth,
+        &club_asker,
+        &AskInput {
+            category_id: Some(w.club.id.0),
+            ..ask_input("Club only: who stores the X in a cold garage?", &[&w.bike])
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(invited_users(&w, q).await, vec!["owner_inside".to_owned()]);
+
+    // A question moderation holds invites nobody until a moderator publishes it.
+    let newcomer = account(&w.hearth, "link_newcomer", vec![]).await;
+    let held = ask(
+        &w.hearth,
+        &newcomer,
+        &AskInput {
+            body:
+                "Compare https://a.example/x and https://b.example/y and https://c.example/z: which battery?"
+                    .into(),
+            ..ask_input("Which of these three batteries fits the X?", &[&w.bike])
+        },
+    )
+    .await
+    .unwrap();
+    let mut conn = db::conn(w.hearth.db()).await.unwrap();
+    let status: String = crate::schema::topics::table
+        .find(held)
+        .select(crate::schema::topics::status)
+        .first(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(status, "pending", "three links from a newcomer are held");
+    assert!(invited_users(&w, held).await.is_empty());
+    let item: i64 = crate::schema::moderation_queue::table
+        .inner_join(posts::table.on(posts::id.nullable().eq(crate::schema::moderation_queue::post_id)))
+        .filter(posts::topic_id.eq(held))
+        .select(crate::schema::moderation_queue::id)
+        .first(&mut conn)
+        .await
+        .unwrap();
+    let moderator = account(&w.hearth, "qa_mod", vec![Role::Moderator]).await;
+    crate::moderation::approve(&w.hearth, &moderator, item, "fine")
+        .await
+        .unwrap();
+    assert_eq!(
+        invited_users(&w, held).await,
+        vec!["owner_inside".to_owned(), "owner_outside".to_owned()]
+    );
+}
