@@ -312,8 +312,10 @@ impl Config {
             metrics_token,
             streams: StreamCaps {
                 total: parse_usize("HEARTH_STREAMS_TOTAL", 10_000)?,
-                per_address: parse_usize("HEARTH_STREAMS_PER_ADDRESS", 50)?,
-                per_member: parse_usize("HEARTH_STREAMS_PER_MEMBER", 12)?,
+                // Every page a reader opens holds a stream until it is closed (noticed within ~10 s), so a
+                // member clicking through pages has several at once.
+                per_address: parse_usize("HEARTH_STREAMS_PER_ADDRESS", 200)?,
+                per_member: parse_usize("HEARTH_STREAMS_PER_MEMBER", 50)?,
             },
             reads_per_minute: parse_usize("HEARTH_READS_PER_MINUTE", 60)? as u64,
         })

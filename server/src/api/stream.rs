@@ -85,8 +85,9 @@ impl OpenStreams {
     }
 }
 
-/// A comment line every so often keeps proxies and browsers from closing an idle stream.
-pub const KEEPALIVE: Duration = Duration::from_secs(15);
+/// A comment line every so often keeps proxies and browsers from closing an idle stream, and lets the server
+/// notice a stream nobody reads any more (its write fails) within two of them, freeing its place.
+pub const KEEPALIVE: Duration = Duration::from_secs(5);
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(default)]
