@@ -277,3 +277,58 @@ pub fn urlencode(raw: &str) -> String {
     }
     out
 }
+
+/// A signed-in session as the sessions page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SessionView {
+    pub id: String,
+    pub device: String,
+    pub ip: String,
+    pub created: String,
+    pub last_seen: String,
+    pub current: bool,
+}
+
+#[server(endpoint = "account/sessions")]
+pub async fn my_sessions() -> Result<Vec<SessionView>, AppError> {
+    let hearth = ssr::hearth()?;
+    let actor = ssr::require_actor()?;
+    let when = |t: chrono::DateTime<chrono::Utc>| t.format("%b %-d, %Y %H:%M UTC").to_string();
+    Ok(domain::accounts::my_sessions(&hearth, &actor)
+        .await
+        .map_err(ssr::to_app_error)?
+        .into_iter()
+        .map(|s| SessionView {
+            created: when(s.created_at),
+            last_seen: when(s.last_seen_at),
+            id: s.id,
+            device: s.device,
+            ip: s.ip,
+            current: s.current,
+        })
+        .collect())
+}
+
+/// Ends one of the member's sessions (a plain form).
+#[server(endpoint = "account/sessions/end")]
+pub async fn end_session(id: String) -> Result<(), AppError> {
+    let hearth = ssr::hearth()?;
+    let actor = ssr::require_actor()?;
+    domain::accounts::end_session(&hearth, &actor, &id)
+        .await
+        .map_err(ssr::to_app_error)?;
+    leptos_actix::redirect("/settings/sessions?saved=ended");
+    Ok(())
+}
+
+/// Ends every session but this one (a plain form).
+#[server(endpoint = "account/sessions/end-others")]
+pub async fn end_other_sessions() -> Result<(), AppError> {
+    let hearth = ssr::hearth()?;
+    let actor = ssr::require_actor()?;
+    let n = domain::accounts::end_other_sessions(&hearth, &actor)
+        .await
+        .map_err(ssr::to_app_error)?;
+    leptos_actix::redirect(&format!("/settings/sessions?saved=ended-others&n={n}"));
+    Ok(())
+}

@@ -417,3 +417,68 @@ pub async fn revoke_token(
     api_tokens::revoke(&hearth, caller.actor()?, domain::ids::ApiTokenId(id.into_inner())).await?;
     Ok(HttpResponse::NoContent().finish())
 }
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionResponse {
+    /// What ends it (`DELETE /api/v1/me/sessions/{id}`).
+    pub id: String,
+    /// Browser and system, from the user agent.
+    pub device: String,
+    /// The address it was started from.
+    pub ip: String,
+    pub created_at: DateTime<Utc>,
+    /// Within five minutes.
+    pub last_seen_at: DateTime<Utc>,
+    /// The session making this request.
+    pub current: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionListResponse {
+    pub items: Vec<SessionResponse>,
+}
+
+/// The caller's signed-in sessions (devices), newest first.
+#[utoipa::path(get, path = "/api/v1/me/sessions", tag = "accounts",
+    responses((status = 200, body = SessionListResponse), (status = 401, body = ErrorBody)))]
+pub async fn list_sessions(hearth: web::Data<Hearth>, caller: Caller) -> ApiResult<HttpResponse> {
+    let items = accounts::my_sessions(&hearth, caller.actor()?)
+        .await?
+        .into_iter()
+        .map(|s| SessionResponse {
+            id: s.id,
+            device: s.device,
+            ip: s.ip,
+            created_at: s.created_at,
+            last_seen_at: s.last_seen_at,
+            current: s.current,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(SessionListResponse { items }))
+}
+
+/// Ends one of the caller's sessions (another device; the current one logs out).
+#[utoipa::path(delete, path = "/api/v1/me/sessions/{id}", tag = "accounts", params(("id" = String, Path)),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn end_session(
+    hearth: web::Data<Hearth>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    accounts::end_session(&hearth, caller.actor()?, &id).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EndedResponse {
+    /// How many sessions ended.
+    pub ended: usize,
+}
+
+/// Ends every session of the caller but the current one.
+#[utoipa::path(delete, path = "/api/v1/me/sessions", tag = "accounts",
+    responses((status = 200, body = EndedResponse), (status = 401, body = ErrorBody)))]
+pub async fn end_other_sessions(hearth: web::Data<Hearth>, caller: Caller) -> ApiResult<HttpResponse> {
+    let ended = accounts::end_other_sessions(&hearth, caller.actor()?).await?;
+    Ok(HttpResponse::Ok().json(EndedResponse { ended }))
+}

@@ -175,6 +175,9 @@ api_routes! {
     get "/me/notification-preferences" => notifications::get_preferences;
     put "/me/notification-preferences" => notifications::put_preferences;
     get "/me/preferences" => notifications::get_preferences_alias;
+    get "/me/sessions" => accounts::list_sessions;
+    delete "/me/sessions" => accounts::end_other_sessions;
+    delete "/me/sessions/{id}" => accounts::end_session;
     put "/me/preferences" => notifications::put_preferences_alias;
     post "/unsubscribe" => notifications::unsubscribe;
     get "/stream" => stream::stream;

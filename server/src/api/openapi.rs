@@ -20,6 +20,7 @@ use super::{
     ),
     paths(
         document,
+        accounts::list_sessions, accounts::end_session, accounts::end_other_sessions,
         accounts::signup, accounts::login, accounts::logout, accounts::verify, accounts::resend_verification,
         accounts::request_password_reset, accounts::confirm_password_reset, accounts::change_password,
         accounts::me, accounts::update_me, accounts::create_token, accounts::list_tokens, accounts::revoke_token,

@@ -30,7 +30,7 @@ pub fn SettingsPage() -> impl IntoView {
         <PageTitle text="Settings"/>
         <div class="page narrow settings-page">
             <h1>"Settings"</h1>
-            <p><a href="/settings/products">"Products I own"</a>" · "<a href="/notifications">"Notifications"</a></p>
+            <p><a href="/settings/products">"Products I own"</a>" · "<a href="/settings/sessions">"Sessions and devices"</a>" · "<a href="/notifications">"Notifications"</a></p>
             {saved.map(|what| {
                 let text = match what.as_str() {
                     "profile" => "Your profile is saved.",
@@ -90,7 +90,7 @@ pub fn SettingsPage() -> impl IntoView {
                     }.into_any()
                 })}}
             </Suspense>
-            <section aria-labelledby="tokens-title" class="card">
+            <section id="tokens" aria-labelledby="tokens-title" class="card">
                 <h2 id="tokens-title">"API tokens"</h2>
                 <p>"Personal tokens let scripts and integrations (a CRM, a support desk) use the "
                     <a href="/api/v1/openapi.json">"REST API"</a>" as you: send "

@@ -912,3 +912,78 @@ pub async fn search_members(
     }
     Ok(query.load(&mut conn).await?)
 }
+
+/// A session as its owner sees it on the sessions page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionEntry {
+    /// What ends it (`DELETE /api/v1/me/sessions/{id}`): the session's key in Redis, a hash of the cookie (it
+    /// cannot be turned back into a cookie).
+    pub id: String,
+    /// The browser and system, from the user agent (`Firefox on Linux`).
+    pub device: String,
+    pub ip: String,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    /// The session making this request.
+    pub current: bool,
+}
+
+/// A user agent in words: browser and operating system as Project Woothee's dataset names them.
+pub fn device_of(user_agent: &str) -> String {
+    let parsed = woothee::parser::Parser::new().parse(user_agent);
+    match parsed {
+        Some(r) if r.name != "UNKNOWN" && r.os != "UNKNOWN" => format!("{} on {}", r.name, r.os),
+        Some(r) if r.name != "UNKNOWN" => r.name.to_owned(),
+        _ if user_agent.trim().is_empty() => "Unknown device".to_owned(),
+        _ => user_agent.chars().take(60).collect(),
+    }
+}
+
+fn current_key(actor: &Actor) -> Option<&str> {
+    match &actor.auth {
+        AuthMethod::Session { key } => Some(key),
+        AuthMethod::Token { .. } => None,
+    }
+}
+
+/// The member's signed-in sessions, newest first, the current one marked.
+pub async fn my_sessions(hearth: &Hearth, actor: &Actor) -> DomainResult<Vec<SessionEntry>> {
+    let current = current_key(actor);
+    let at = |t: i64| DateTime::from_timestamp(t, 0).unwrap_or_else(Utc::now);
+    Ok(sessions::list(hearth.kv(), actor.id)
+        .await?
+        .into_iter()
+        .map(|s| SessionEntry {
+            current: current == Some(s.key.as_str()),
+            device: device_of(&s.data.user_agent),
+            ip: s.data.ip.clone(),
+            created_at: at(s.data.created_at),
+            last_seen_at: at(s.data.last_seen.max(s.data.created_at)),
+            id: s.key,
+        })
+        .collect())
+}
+
+/// Ends one of the member's own sessions (another device, or this one: a log-out).
+pub async fn end_session(hearth: &Hearth, actor: &Actor, id: &str) -> DomainResult<()> {
+    let mine = sessions::list(hearth.kv(), actor.id)
+        .await?
+        .into_iter()
+        .any(|s| s.key == id);
+    if !mine {
+        return Err(DomainError::NotFound("session"));
+    }
+    sessions::destroy(hearth.kv(), id).await
+}
+
+/// Ends every session of the member but the one asking; returns how many ended.
+pub async fn end_other_sessions(hearth: &Hearth, actor: &Actor) -> DomainResult<usize> {
+    let keep = current_key(actor).map(str::to_owned);
+    let others = sessions::list(hearth.kv(), actor.id)
+        .await?
+        .into_iter()
+        .filter(|s| Some(&s.key) != keep.as_ref())
+        .count();
+    sessions::destroy_all(hearth.kv(), actor.id, keep.as_deref()).await?;
+    Ok(others)
+}

@@ -54,7 +54,14 @@ pub struct SessionData {
     pub created_at: i64,
     pub ip: String,
     pub user_agent: String,
+    /// When a request last used it (kept to within [`LAST_SEEN_EVERY`]; 0 for sessions from before).
+    #[serde(default)]
+    pub last_seen: i64,
 }
+
+/// How stale a session's "last seen" may get before a request writes it again (one write per five minutes of
+/// use, not one per request).
+pub const LAST_SEEN_EVERY: i64 = 300;
 
 /// A session as its owner sees it in their list of sessions.
 #[derive(Debug, Clone)]
@@ -85,6 +92,7 @@ pub async fn create(kv: &Kv, user_id: UserId, ip: &str, user_agent: &str) -> Dom
         created_at: chrono::Utc::now().timestamp(),
         ip: ip.to_owned(),
         user_agent: user_agent.chars().take(200).collect(),
+        last_seen: chrono::Utc::now().timestamp(),
     };
     let json = serde_json::to_string(&data).map_err(DomainError::internal)?;
     let mut conn = kv.conn();
@@ -138,9 +146,22 @@ pub async fn load(kv: &Kv, cookie_value: &str) -> DomainResult<Option<(String, S
         .arg(TTL_SECONDS)
         .query_async(&mut conn)
         .await?;
-    Ok(raw
-        .and_then(|json| serde_json::from_str(&json).ok())
-        .map(|data| (hash, data)))
+    let Some(mut data) = raw.and_then(|json| serde_json::from_str::<SessionData>(&json).ok()) else {
+        return Ok(None);
+    };
+    let now = chrono::Utc::now().timestamp();
+    if now - data.last_seen.max(data.created_at) > LAST_SEEN_EVERY {
+        data.last_seen = now;
+        let json = serde_json::to_string(&data).map_err(DomainError::internal)?;
+        let _: () = redis::cmd("SET")
+            .arg(session_key(kv, &hash))
+            .arg(json)
+            .arg("KEEPTTL")
+            .arg("XX")
+            .query_async(&mut conn)
+            .await?;
+    }
+    Ok(Some((hash, data)))
 }
 
 /// Ends one session (log-out). Idempotent.
