@@ -205,6 +205,7 @@ fn http_server(
             .app_data(page_cache.clone())
             .app_data(admission.clone())
             .app_data(web::Data::new(options.clone()))
+            .wrap(from_fn(middleware::one_click_unsubscribe))
             .wrap(from_fn(middleware::context))
             .wrap(from_fn(middleware::server_fn_errors))
             .wrap(from_fn(middleware::origin_check))

@@ -158,6 +158,44 @@ pub async fn body_limit(
     next.call(req).await.map(|r| r.map_into_left_body())
 }
 
+/// One-click unsubscribe (RFC 8058) at the very URL the `List-Unsubscribe` header names, the unsubscribe page:
+/// a mail client POSTs `List-Unsubscribe=One-Click` there, without a cookie. Answered here, before the page:
+/// 200 with the preference changed, or 403 for a forged or broken link. (`GET` still shows the page.)
+pub async fn one_click_unsubscribe(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<actix_web::body::EitherBody<impl MessageBody>>, Error> {
+    if req.method() != actix_web::http::Method::POST || req.path() != "/unsubscribe" {
+        return next.call(req).await.map(|r| r.map_into_left_body());
+    }
+    #[derive(serde::Deserialize)]
+    struct Link {
+        u: i64,
+        t: String,
+        s: String,
+    }
+    let hearth = req.app_data::<web::Data<domain::Hearth>>().cloned();
+    let link = web::Query::<Link>::from_query(req.query_string()).ok();
+    let refused = || {
+        actix_web::ResponseError::error_response(&ApiError::Domain(domain::DomainError::forbidden(
+            "This unsubscribe link is not valid.",
+        )))
+    };
+    let response = match (hearth, link) {
+        (Some(hearth), Some(link)) => {
+            match domain::mail::notify::unsubscribe(&hearth, link.u, &link.t, &link.s).await {
+                Ok(stopped) => HttpResponse::Ok()
+                    .content_type("text/plain; charset=utf-8")
+                    .body(format!("Unsubscribed: no more e-mails about {stopped}.")),
+                Err(domain::DomainError::Forbidden(_)) | Err(domain::DomainError::Invalid(_)) => refused(),
+                Err(e) => actix_web::ResponseError::error_response(&ApiError::Domain(e)),
+            }
+        }
+        _ => refused(),
+    };
+    Ok(req.into_response(response).map_into_right_body())
+}
+
 /// Server functions answer 500 for every error the framework raises itself — including requests whose
 /// arguments cannot be read. Those are the caller's mistake: answer 400 (the body says `malformed_request`).
 pub async fn server_fn_errors(
