@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
 use super::address;
-use super::events::{EventType, redact_emails};
+use super::events::redact_emails;
 use crate::mail::{self, templates};
 use crate::{DomainError, DomainResult, Hearth, db};
 
@@ -537,11 +537,6 @@ pub fn schedule_in_words() -> String {
         "at once, then after {} (ten attempts over about 3 days)",
         words.join(", ")
     )
-}
-
-/// Whether an event type string is one the outbox may carry (for the test event and the log).
-pub fn known_type(raw: &str) -> bool {
-    EventType::parse(raw).is_some()
 }
 
 /// Claims like the worker does and returns (endpoint, delivery) pairs, without sending (domain tests).

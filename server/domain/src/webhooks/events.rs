@@ -2,7 +2,7 @@
 
 use diesel::sql_types::{Jsonb, Text};
 use diesel_async::{AsyncPgConnection, RunQueryDsl};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::DomainResult;
 
@@ -116,15 +116,6 @@ impl EventType {
     }
 }
 
-/// A member as payloads name them: id and username; the address only reaches endpoints allowed to receive
-/// members' e-mail addresses (see [`redact_emails`]).
-pub fn member(id: crate::ids::UserId, username: &str, email: Option<&str>) -> Value {
-    match email {
-        Some(email) => json!({"id": id.0, "username": username, "email": email}),
-        None => json!({"id": id.0, "username": username}),
-    }
-}
-
 /// Writes an event to the outbox, one delivery per active endpoint that wants it. Call it inside the
 /// transaction of the change it tells about: nothing is sent for a change that rolled back, and nothing
 /// committed is lost. One statement; nothing is written when no endpoint wants the type.
@@ -163,6 +154,7 @@ pub fn redact_emails(value: &mut Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn types_round_trip() {

@@ -11,7 +11,7 @@ pub(crate) mod payloads;
 mod tests;
 
 pub use delivery::{Config, RETRY_SCHEDULE_SECONDS, schedule_in_words};
-pub use events::{EventType, emit, member, redact_emails};
+pub use events::{EventType, emit, redact_emails};
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
