@@ -81,6 +81,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/reset-password") view=account::ResetPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/settings") view=account::SettingsPage ssr=SsrMode::Async/>
                     <Route path=path!("/settings/sessions") view=account::SessionsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account-deleted") view=account::AccountDeletedPage ssr=SsrMode::Async/>
                     <Route path=path!("/unsubscribe") view=account::UnsubscribePage ssr=SsrMode::Async/>
                     <Route path=path!("/u/:username") view=ProfilePage ssr=SsrMode::Async/>
                     <Route path=path!("/policy") view=PolicyPage ssr=SsrMode::Async/>

@@ -121,6 +121,19 @@ impl FromServerFnError for AppError {
     }
 }
 
+/// "Download my data" on the settings page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyDataInfo {
+    /// The latest export: its state (`pending`, `ready`, `downloaded`, `expired`, `failed`) and when it was asked
+    /// for, became ready, expires, was downloaded.
+    pub export_state: Option<String>,
+    pub export_requested: Option<String>,
+    pub export_expires: Option<String>,
+    pub export_downloaded: Option<String>,
+    /// When the next export may be asked for, if not yet.
+    pub next_export: Option<String>,
+}
+
 /// An API token as its owner sees it in the list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenInfo {

@@ -79,6 +79,9 @@ pub struct StreamCaps {
     pub total: usize,
     pub per_address: usize,
     pub per_member: usize,
+    /// `HEARTH_STREAM_RECHECK_SECONDS`: how often an open stream checks that its session or token still holds
+    /// and that its topic is still visible to its member (default 120); it ends when not.
+    pub recheck: std::time::Duration,
 }
 
 /// A configuration problem, named after the variable to fix.
@@ -120,6 +123,7 @@ const KNOWN: &[&str] = &[
     "HEARTH_STREAMS_TOTAL",
     "HEARTH_STREAMS_PER_ADDRESS",
     "HEARTH_STREAMS_PER_MEMBER",
+    "HEARTH_STREAM_RECHECK_SECONDS",
     "HEARTH_READS_PER_MINUTE",
 ];
 
@@ -316,6 +320,9 @@ impl Config {
                 // member clicking through pages has several at once.
                 per_address: parse_usize("HEARTH_STREAMS_PER_ADDRESS", 200)?,
                 per_member: parse_usize("HEARTH_STREAMS_PER_MEMBER", 50)?,
+                recheck: std::time::Duration::from_secs(
+                    parse_usize("HEARTH_STREAM_RECHECK_SECONDS", 120)?.max(1) as u64,
+                ),
             },
             reads_per_minute: parse_usize("HEARTH_READS_PER_MINUTE", 60)? as u64,
         })

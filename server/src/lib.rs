@@ -6,6 +6,7 @@
 pub mod api;
 pub mod brand_routes;
 pub mod config;
+pub mod export_routes;
 pub mod health;
 pub mod metrics;
 pub mod middleware;

@@ -12,7 +12,7 @@ use std::net::TcpListener;
 use tokio::task::JoinHandle;
 
 use crate::config::{Config, redact_url};
-use crate::{api, brand_routes, health, middleware, webhook_routes, workers};
+use crate::{api, brand_routes, export_routes, health, middleware, webhook_routes, workers};
 
 /// A start-up failure, reported in one line that names the variable to set.
 #[derive(Debug, thiserror::Error)]
@@ -220,6 +220,7 @@ fn http_server(
             .route("/metrics", web::get().to(health::metrics))
             .route("/brand/logo", web::get().to(brand_routes::logo))
             .route("/admin/brand/logo", web::post().to(brand_routes::upload_logo))
+            .route("/settings/export/{id}", web::get().to(export_routes::download))
             .route("/admin/webhooks/new", web::post().to(webhook_routes::create))
             .route("/admin/webhooks/{id}/save", web::post().to(webhook_routes::save))
             .route(

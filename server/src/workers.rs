@@ -178,6 +178,23 @@ pub fn spawn(hearth: &Hearth, transport: mail::Transport) -> Vec<JoinHandle<()>>
             }
         })
     };
+    let privacy = {
+        let hearth = hearth.clone();
+        tokio::spawn(async move {
+            // "Download my data" archives, and accounts whose grace period ended (SKIP LOCKED across instances).
+            loop {
+                match domain::privacy::run_once(&hearth).await {
+                    Ok((0, 0)) => {}
+                    Ok((built, erased)) => tracing::info!(built, erased, "member data exported or erased"),
+                    Err(e) => tracing::warn!(error = %e, "member data worker failed; retrying next round"),
+                }
+                tokio::select! {
+                    _ = tokio::time::sleep(domain::privacy::TICK) => {}
+                    _ = hearth.privacy_woken() => {}
+                }
+            }
+        })
+    };
     // The webhook outbox, delivered in order per endpoint (SKIP LOCKED across instances).
     let webhooks = tokio::spawn(domain::webhooks::delivery::run_worker(hearth.clone()));
     // Live events published by any instance, handed to this instance's SSE clients.
@@ -194,6 +211,7 @@ pub fn spawn(hearth: &Hearth, transport: mail::Transport) -> Vec<JoinHandle<()>>
         talking_point,
         insights,
         webhooks,
+        privacy,
         live,
     ]
 }

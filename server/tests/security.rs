@@ -361,3 +361,158 @@ async fn search_and_suggestions_are_rate_limited_per_member_and_address() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_members_edit_is_screened_like_a_new_post_and_a_held_edit_keeps_the_approved_version() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let moderator = app.member("edit_mod", 2, vec![Role::Moderator]).await;
+    let member = app.member("edit_newbie", 3, vec![]).await;
+    let reader = app.member("edit_reader", 4, vec![]).await;
+    let category = app.general_category(&admin).await;
+    let topic = created(
+        app.post_json(
+            &member,
+            "/api/v1/topics",
+            json!({"category_id": category, "title": "Where I ride on weekends", "body": "Mostly the river path."}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(topic["status"], "published");
+    let post_id = topic["first_post"]["id"].as_i64().unwrap();
+    let path = format!("/api/v1/topics/{}/posts", topic["id"]);
+
+    // Adding a link (a new member's posts with links are held) is held for review, not published.
+    let two_links = "Mostly the river path, says [this shop](https://spam.example/b).";
+    let res = member
+        .patch(app.url(&format!("/api/v1/posts/{post_id}")))
+        .json(&json!({"body": two_links}))
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    let held: Value = res.json().await.unwrap();
+    assert_eq!(status, StatusCode::ACCEPTED, "{held}");
+    assert!(held["edit_pending"].as_str().unwrap().contains("link"), "{held}");
+    assert_eq!(held["post"]["body_html"], "<p>Mostly the river path.</p>\n");
+    let seen = app.get_json(&reader, &path).await;
+    assert!(!seen.to_string().contains("spam.example"), "{seen}");
+
+    // The moderator sees the edited version in the queue and approves it: now everyone sees it.
+    let queue = app
+        .get_json(&moderator, "/api/v1/moderation/queue?kind=edit")
+        .await;
+    let items = queue["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{queue}");
+    assert!(items[0]["body_html"].as_str().unwrap().contains("spam.example/b"));
+    let item = items[0]["id"].as_i64().unwrap();
+    let res = app
+        .post_json(
+            &moderator,
+            &format!("/api/v1/moderation/queue/{item}/approve"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let seen = app.get_json(&reader, &path).await;
+    assert!(seen.to_string().contains("spam.example/b"), "{seen}");
+    assert_eq!(seen["items"][0]["edit_count"], 1);
+
+    // A held title change is rejected: the title and the body stay as they were.
+    let res = member
+        .patch(app.url(&format!("/api/v1/posts/{post_id}")))
+        .json(&json!({"title": "Buy cheap parts at spam dot example", "body": "Mostly [more from this shop](https://spam.example/c)."}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    let queue = app
+        .get_json(&moderator, "/api/v1/moderation/queue?kind=edit")
+        .await;
+    let item = queue["items"][0]["id"].as_i64().unwrap();
+    assert_eq!(
+        queue["items"][0]["topic_title"], "Buy cheap parts at spam dot example",
+        "{queue}"
+    );
+    let res = app
+        .post_json(
+            &moderator,
+            &format!("/api/v1/moderation/queue/{item}/reject"),
+            json!({"reason": "Please do not advertise."}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let t = app
+        .get_json(&reader, &format!("/api/v1/topics/{}", topic["id"]))
+        .await;
+    assert_eq!(t["title"], "Where I ride on weekends");
+    let seen = app.get_json(&reader, &path).await;
+    assert!(!seen.to_string().contains("spam.example/c"), "{seen}");
+    assert_eq!(seen["items"][0]["status"], "published");
+}
+
+/// Whether the server ends a streaming response within `timeout` (keep-alive lines do not count).
+async fn stream_ends(res: &mut reqwest::Response, timeout: Duration) -> bool {
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        match tokio::time::timeout(left, res.chunk()).await {
+            Ok(Ok(Some(_))) => continue,
+            Ok(Ok(None)) | Ok(Err(_)) => return true,
+            Err(_) => return false,
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_open_stream_ends_soon_after_its_session_ends_or_its_topic_is_hidden() {
+    let app = TestApp::spawn_with_vars(options(), &[("HEARTH_STREAM_RECHECK_SECONDS", "1")]).await;
+    let admin = app.admin().await;
+    let moderator = app.member("stream_mod", 2, vec![Role::Moderator]).await;
+    let member = app.member("stream_member", 3, vec![]).await;
+    let category = app.general_category(&admin).await;
+    let topic = created(
+        app.post_json(
+            &moderator,
+            "/api/v1/topics",
+            json!({"category_id": category, "title": "Live chat about the launch", "body": "Ask away."}),
+        )
+        .await,
+    )
+    .await;
+    let mut mine = member.get(app.url("/api/v1/stream")).send().await.unwrap();
+    assert_eq!(mine.status(), StatusCode::OK);
+    let mut watching = app
+        .client_from("127.0.0.9")
+        .get(app.url(&format!("/api/v1/stream?topic={}", topic["id"])))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(watching.status(), StatusCode::OK);
+    // Both stay open while nothing changes.
+    assert!(!stream_ends(&mut mine, Duration::from_millis(2500)).await);
+
+    // Logging out (from this or any device) ends the member's stream.
+    let res = member.post(app.url("/api/v1/auth/logout")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert!(
+        stream_ends(&mut mine, Duration::from_secs(5)).await,
+        "the stream outlived its session"
+    );
+
+    // A topic hidden by a moderator ends the streams of those who may no longer see it.
+    assert!(!stream_ends(&mut watching, Duration::from_millis(1500)).await);
+    let res = app
+        .post_json(
+            &moderator,
+            &format!("/api/v1/posts/{}/hide", topic["first_post"]["id"]),
+            json!({"reason": "Moved to the launch event page."}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(
+        stream_ends(&mut watching, Duration::from_secs(5)).await,
+        "the stream outlived the topic's visibility"
+    );
+}

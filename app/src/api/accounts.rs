@@ -2,7 +2,7 @@
 
 use leptos::server;
 
-use crate::model::{AppError, TokenInfo};
+use crate::model::{AppError, MyDataInfo, TokenInfo};
 #[cfg(feature = "ssr")]
 use crate::ssr;
 
@@ -64,7 +64,7 @@ pub async fn resend_verification(email: String) -> Result<(), AppError> {
 pub async fn login(login: String, password: String, next: Option<String>) -> Result<(), AppError> {
     let hearth = ssr::hearth()?;
     let input = domain::accounts::LoginInput { login, password };
-    let (_, cookie) = domain::accounts::login(&hearth, &input, &ssr::client())
+    let done = domain::accounts::log_in(&hearth, &input, &ssr::client())
         .await
         .map_err(|e| ssr::to_app_error(e).with_values(&[("login", &input.login)]))?;
     if let Some(previous) = ssr::actor() {
@@ -72,8 +72,12 @@ pub async fn login(login: String, password: String, next: Option<String>) -> Res
             .await
             .map_err(ssr::to_app_error)?;
     }
-    ssr::set_session_cookie(&cookie);
-    leptos_actix::redirect(&ssr::safe_next(next.as_deref()));
+    ssr::set_session_cookie(&done.cookie);
+    if done.deletion_cancelled {
+        leptos_actix::redirect("/settings?saved=deletion-cancelled");
+    } else {
+        leptos_actix::redirect(&ssr::safe_next(next.as_deref()));
+    }
     Ok(())
 }
 
@@ -264,6 +268,68 @@ pub async fn list_api_tokens() -> Result<Vec<TokenInfo>, AppError> {
             expires_at: t.expires_at.map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string()),
         })
         .collect())
+}
+
+/// Asks for an archive of the member's data (a plain form post; the link is e-mailed).
+#[server(endpoint = "account/export")]
+pub async fn request_export() -> Result<(), AppError> {
+    let hearth = ssr::hearth()?;
+    let actor = ssr::require_actor()?;
+    domain::privacy::request_export(&hearth, &actor)
+        .await
+        .map_err(ssr::to_app_error)?;
+    leptos_actix::redirect("/settings?saved=export#your-data");
+    Ok(())
+}
+
+/// The state of the member's latest export.
+#[server(endpoint = "account/export/state")]
+pub async fn my_data() -> Result<MyDataInfo, AppError> {
+    let hearth = ssr::hearth()?;
+    let actor = ssr::require_actor()?;
+    let latest = domain::privacy::latest_export(&hearth, &actor)
+        .await
+        .map_err(ssr::to_app_error)?;
+    let when = |d: chrono::DateTime<chrono::Utc>| d.format("%-d %B %Y, %H:%M UTC").to_string();
+    Ok(match latest {
+        None => MyDataInfo::default(),
+        Some(e) => MyDataInfo {
+            export_state: Some(e.state.clone()),
+            export_requested: Some(when(e.requested_at)),
+            export_expires: e.expires_at.map(when),
+            export_downloaded: e.downloaded_at.map(when),
+            next_export: (e.next_allowed_at() > chrono::Utc::now() && e.state != "failed")
+                .then(|| when(e.next_allowed_at())),
+        },
+    })
+}
+
+/// Deletes the member's account after the grace period (a plain form post with the password); they are logged
+/// out at once.
+#[server(endpoint = "account/delete")]
+pub async fn delete_account(
+    delete_password: String,
+    #[server(default)] remove_content: Option<String>,
+) -> Result<(), AppError> {
+    let hearth = ssr::hearth()?;
+    let actor = ssr::require_actor()?;
+    let remove = remove_content.is_some_and(|v| !v.is_empty() && v != "false");
+    // The form names the password `delete_password` (the page's other forms have theirs).
+    let due = domain::privacy::request_deletion(&hearth, &actor, &delete_password, remove)
+        .await
+        .map_err(|e| {
+            let mut e = ssr::to_app_error(e);
+            if let Some(m) = e.fields.remove("password") {
+                e.fields.insert("delete_password".into(), m);
+            }
+            e
+        })?;
+    ssr::clear_session_cookie();
+    leptos_actix::redirect(&format!(
+        "/account-deleted?due={}",
+        urlencode(&due.format("%-d %B %Y").to_string())
+    ));
+    Ok(())
 }
 
 /// Percent-encodes a query value.

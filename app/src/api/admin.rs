@@ -71,6 +71,26 @@ pub async fn search_members(prefix: String) -> Result<Vec<MemberAccess>, AppErro
         .collect())
 }
 
+/// Deletes (anonymises) a member's account at once, with their posts when asked; audited.
+#[server(endpoint = "admin/members/anonymise")]
+pub async fn anonymise_member(
+    user_id: i64,
+    reason: String,
+    #[server(default)] remove_content: Option<String>,
+) -> Result<(), AppError> {
+    let hearth = ssr::hearth()?;
+    let actor = ssr::require_actor()?;
+    let remove = remove_content.is_some_and(|v| !v.is_empty() && v != "false");
+    let name = domain::privacy::erase_now(&hearth, &actor, domain::ids::UserId(user_id), remove, &reason)
+        .await
+        .map_err(ssr::to_app_error)?;
+    leptos_actix::redirect(&format!(
+        "/admin?saved=anonymised&member={}",
+        super::accounts::urlencode(&name)
+    ));
+    Ok(())
+}
+
 #[server(endpoint = "admin/access")]
 pub async fn set_member_access(
     user_id: i64,

@@ -494,7 +494,7 @@ pub async fn edit_post(post_id: i64, body: String, title: Option<String>) -> Res
     let hearth = ssr::hearth()?;
     let actor = ssr::require_actor()?;
     let input = domain::forums::EditInput { body, title };
-    let post = domain::forums::edit_post(&hearth, &actor, domain::ids::PostId(post_id), &input)
+    let done = domain::forums::edit_post(&hearth, &actor, domain::ids::PostId(post_id), &input)
         .await
         .map_err(|e| {
             ssr::to_app_error(e).with_values(&[
@@ -502,10 +502,12 @@ pub async fn edit_post(post_id: i64, body: String, title: Option<String>) -> Res
                 ("title", input.title.as_deref().unwrap_or("")),
             ])
         })?;
+    let post = done.post;
     leptos_actix::redirect(&format!(
-        "/t/{}?page={}#post-{}",
+        "/t/{}?page={}{}#post-{}",
         post.topic_id,
         domain::forums::views::page_of(post.post_number),
+        if done.held.is_some() { "&edit=held" } else { "" },
         post.post_number
     ));
     Ok(())

@@ -26,6 +26,7 @@ pub mod notifications;
 #[cfg(test)]
 mod overload_tests;
 pub mod policy;
+pub mod privacy;
 pub mod qa;
 pub mod ratelimit;
 pub mod reputation;
@@ -119,6 +120,7 @@ struct Inner {
     brand: brand::BrandCache,
     categories: forums::CategoryCache,
     mail_wakeup: tokio::sync::Notify,
+    privacy_wakeup: tokio::sync::Notify,
     live: tokio::sync::broadcast::Sender<live::LiveEvent>,
 }
 
@@ -144,6 +146,7 @@ impl Hearth {
                 brand,
                 categories,
                 mail_wakeup: tokio::sync::Notify::new(),
+                privacy_wakeup: tokio::sync::Notify::new(),
                 live: tokio::sync::broadcast::channel(1024).0,
             }),
         })
@@ -203,6 +206,15 @@ impl Hearth {
 
     pub async fn mailer_woken(&self) {
         self.inner.mail_wakeup.notified().await;
+    }
+
+    /// Wakes this process's data export and account deletion worker (other processes poll).
+    pub fn wake_privacy(&self) {
+        self.inner.privacy_wakeup.notify_one();
+    }
+
+    pub async fn privacy_woken(&self) {
+        self.inner.privacy_wakeup.notified().await;
     }
 
     /// The live events of this instance (fed by [`live::run_hub`]).

@@ -265,6 +265,39 @@ diesel::table! {
         suspended_until -> Nullable<Timestamptz>,
         suspension_reason -> Nullable<Text>,
         approved_posts -> Int4,
+        deletion_requested_at -> Nullable<Timestamptz>,
+        deletion_due_at -> Nullable<Timestamptz>,
+        deletion_removes_content -> Bool,
+        deleted_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    post_pending_edits (post_id) {
+        post_id -> Int8,
+        editor_id -> Int8,
+        title -> Nullable<Text>,
+        body_md -> Text,
+        body_html -> Text,
+        held_reason -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    data_exports (id) {
+        id -> Int8,
+        user_id -> Int8,
+        state -> Text,
+        requested_at -> Timestamptz,
+        leased_until -> Nullable<Timestamptz>,
+        attempts -> Int4,
+        ready_at -> Nullable<Timestamptz>,
+        expires_at -> Nullable<Timestamptz>,
+        downloaded_at -> Nullable<Timestamptz>,
+        archive -> Nullable<Bytea>,
+        bytes -> Nullable<Int4>,
+        error -> Nullable<Text>,
     }
 }
 
@@ -749,6 +782,8 @@ diesel::joinable!(flags -> posts (post_id));
 diesel::joinable!(inbox_items -> mentions (mention_id));
 diesel::joinable!(inbox_items -> topics (topic_id));
 diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(data_exports -> users (user_id));
+diesel::joinable!(post_pending_edits -> posts (post_id));
 diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
 diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
 diesel::joinable!(webhook_deliveries -> webhook_events (event_id));
@@ -796,6 +831,8 @@ diesel::joinable!(topics -> categories (category_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     answer_comments,
+    data_exports,
+    post_pending_edits,
     appeals,
     flags,
     inbox_items,

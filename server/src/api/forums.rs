@@ -548,10 +548,22 @@ pub struct EditRequest {
     pub title: Option<String>,
 }
 
-/// Edits a post (its author, or staff and moderators); the previous text is kept.
+/// A member's edit that a moderation rule held: the post keeps its last approved version until a moderator
+/// approves the edit.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EditHeldResponse {
+    /// Why the edit waits for review.
+    pub edit_pending: String,
+    /// The post as it still shows.
+    pub post: PostResponse,
+}
+
+/// Edits a post (its author, or staff and moderators); the previous text is kept. A member's edit is screened
+/// like a new post: 202 when a rule holds it for review (the post keeps showing its last approved version).
 #[utoipa::path(patch, path = "/api/v1/posts/{id}", tag = "forums", params(("id" = i64, Path)), request_body = EditRequest,
-    responses((status = 200, body = PostResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = PostResponse), (status = 202, description = "Held for review", body = EditHeldResponse),
+        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn edit_post(
     hearth: web::Data<Hearth>,
     caller: Caller,
@@ -563,16 +575,23 @@ pub async fn edit_post(
         body: body.body.clone(),
         title: body.title.clone(),
     };
-    let post = forums::edit_post(&hearth, actor, PostId(id.into_inner()), &input).await?;
-    let author = domain::accounts::find(&hearth, post.author_id).await?;
-    let mut response = post_row(post, actor);
+    let done = forums::edit_post(&hearth, actor, PostId(id.into_inner()), &input).await?;
+    let author = domain::accounts::find(&hearth, done.post.author_id).await?;
+    let mut response = post_row(done.post, actor);
     if let Some(author) = author {
         response.author = AuthorRef {
             username: author.username,
             display_name: author.display_name,
         };
     }
-    Ok(HttpResponse::Ok().json(response))
+    Ok(match done.held {
+        // The post as it still shows; the edit waits for a moderator.
+        Some(reason) => HttpResponse::Accepted().json(EditHeldResponse {
+            edit_pending: reason,
+            post: response,
+        }),
+        None => HttpResponse::Ok().json(response),
+    })
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -5,8 +5,8 @@ use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 
 use super::{
-    accounts, brand, club, error, forums, ideas, insights, moderation, notifications, policy, qa, stream,
-    talking_point, users, webhooks,
+    accounts, brand, club, error, forums, ideas, insights, moderation, notifications, policy, privacy, qa,
+    stream, talking_point, users, webhooks,
 };
 
 #[derive(OpenApi)]
@@ -24,6 +24,7 @@ use super::{
         accounts::signup, accounts::login, accounts::logout, accounts::verify, accounts::resend_verification,
         accounts::request_password_reset, accounts::confirm_password_reset, accounts::change_password,
         accounts::me, accounts::update_me, accounts::create_token, accounts::list_tokens, accounts::revoke_token,
+        privacy::request_export, privacy::get_export, privacy::delete_me, privacy::anonymise,
         users::profile, users::set_access,
         policy::current, policy::publish,
         brand::get, brand::update, brand::put_logo, brand::delete_logo,

@@ -119,6 +119,10 @@ fn sse(event: &LiveEvent, user: Option<i64>) -> Bytes {
 }
 
 struct Subscription {
+    hearth: web::Data<Hearth>,
+    /// The member as of the last check (re-checked every [`crate::config::StreamCaps::recheck`]).
+    actor: Option<domain::accounts::Actor>,
+    recheck: tokio::time::Interval,
     backlog: VecDeque<LiveEvent>,
     rx: tokio::sync::broadcast::Receiver<LiveEvent>,
     /// The last event id handled (sent or skipped), to drop what the backlog already covered.
@@ -139,6 +143,33 @@ impl Subscription {
             "talking_point" => self.talking_point,
             _ => false,
         }
+    }
+
+    /// Whether the stream may go on: its session or token still holds (not logged out, ended, revoked, the
+    /// account not being deleted) and its topic is still visible to whoever it is now. A failed check (the
+    /// database busy) keeps the stream until the next one.
+    async fn still_allowed(&mut self) -> bool {
+        if let Some(actor) = &self.actor {
+            match domain::accounts::recheck(&self.hearth, actor).await {
+                Ok(Some(now)) => self.actor = Some(now),
+                Ok(None) => return false,
+                Err(e) => {
+                    tracing::warn!(error = %e, "stream re-check failed; trying again later");
+                    return true;
+                }
+            }
+        }
+        if let Some(topic) = self.topic {
+            let viewer = Viewer::of(self.actor.as_ref());
+            match forums::check_topic_visible(&self.hearth, &viewer, TopicId(topic)).await {
+                Ok(()) => {}
+                Err(DomainError::NotFound(_) | DomainError::Forbidden(_) | DomainError::Unauthenticated) => {
+                    return false;
+                }
+                Err(e) => tracing::warn!(error = %e, "stream re-check failed; trying again later"),
+            }
+        }
+        true
     }
 
     async fn next(mut self) -> Option<(Result<Bytes, actix_web::Error>, Self)> {
@@ -170,6 +201,11 @@ impl Subscription {
                     Err(RecvError::Closed) => return None,
                 },
                 _ = self.ping.tick() => return Some((Ok(Bytes::from_static(b": ping\n\n")), self)),
+                _ = self.recheck.tick() => {
+                    if !self.still_allowed().await {
+                        return None;
+                    }
+                }
             }
         }
     }
@@ -219,7 +255,12 @@ pub async fn stream(
     };
     let mut ping = tokio::time::interval(KEEPALIVE);
     ping.reset();
+    let mut recheck = tokio::time::interval(config.streams.recheck);
+    recheck.reset();
     let subscription = Subscription {
+        hearth: hearth.clone(),
+        actor: actor.cloned(),
+        recheck,
         backlog: backlog.into(),
         rx,
         last,

@@ -23,6 +23,16 @@ impl Received {
             .to_owned()
     }
 
+    /// The first link in the message that starts with `prefix` (up to a space, quote or angle bracket).
+    pub fn link(&self, prefix: &str) -> String {
+        let start = self.data.find(prefix).expect("the link in the mail");
+        self.data[start..]
+            .chars()
+            .take_while(|c| !c.is_whitespace() && !matches!(c, '"' | '<' | '>'))
+            .collect::<String>()
+            .replace("&amp;", "&")
+    }
+
     /// The first `token=` value in the message.
     pub fn token(&self) -> String {
         let start = self

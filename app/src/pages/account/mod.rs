@@ -1,5 +1,6 @@
 //! Account pages: sign-up, verification, log-in, password reset, settings.
 
+mod account_deleted_page;
 mod check_email_page;
 mod forgot_password_page;
 mod login_page;
@@ -10,6 +11,7 @@ mod signup_page;
 mod unsubscribe_page;
 mod verify_page;
 
+pub use account_deleted_page::AccountDeletedPage;
 pub use check_email_page::CheckEmailPage;
 pub use forgot_password_page::ForgotPasswordPage;
 pub use login_page::LoginPage;

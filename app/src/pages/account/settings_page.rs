@@ -37,6 +37,8 @@ pub fn SettingsPage() -> impl IntoView {
                     "password" => "Your password is changed; your other sessions are logged out.",
                     "token-revoked" => "The token is revoked.",
                     "notifications" => "Your e-mail preferences are saved.",
+                    "export" => "We are preparing your archive: a download link will reach you by e-mail shortly.",
+                    "deletion-cancelled" => "Welcome back: you logged in, so your account will not be deleted.",
                     _ => "Saved.",
                 };
                 view! { <Notice>{text}</Notice> }
@@ -139,9 +141,66 @@ pub fn SettingsPage() -> impl IntoView {
                 <NewTokenForm error=token_error.clone() secret=new_secret/>
             </section>
             <EmailPreferences/>
+            <YourData/>
         </div>
     }
     .into_any()
+}
+
+/// "Download my data" and "Delete my account".
+#[component]
+fn YourData() -> impl IntoView {
+    use crate::api::accounts::{DeleteAccount, RequestExport, my_data};
+    let data = Resource::new_blocking(|| (), |_| my_data());
+    let query = use_query_map();
+    let export_error = query.with_untracked(url_error::<RequestExport>);
+    let delete_error = query.with_untracked(url_error::<DeleteAccount>);
+    view! {
+        <section id="your-data" aria-labelledby="data-title" class="card">
+            <h2 id="data-title">"Your data"</h2>
+            <h3>"Download my data"</h3>
+            <p>"An archive (zip) of JSON files: your profile, e-mail preferences, topics, posts and their earlier versions, questions, answers, votes, ideas and idea votes, comments, flags, club membership and RSVPs, notifications, sessions and tokens (never their secrets). We e-mail you a link that works once, for you, for 72 hours. One export a day."</p>
+            <FormErrors error=Signal::stored(export_error)/>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    let info = data.await.unwrap_or_default();
+                    let status = match info.export_state.as_deref() {
+                        Some("pending") => Some(format!("Asked for on {}: being prepared, the link will be e-mailed.", info.export_requested.clone().unwrap_or_default())),
+                        Some("ready") => Some(format!("Ready: the link is in your e-mail and works until {}.", info.export_expires.clone().unwrap_or_default())),
+                        Some("downloaded") => Some(format!("Downloaded on {}.", info.export_downloaded.clone().unwrap_or_default())),
+                        Some("expired") => Some("Your last archive expired before it was downloaded.".to_owned()),
+                        Some("failed") => Some("Your last archive could not be built. Please ask again.".to_owned()),
+                        _ => None,
+                    };
+                    view! {
+                        {status.map(|s| view! { <p class="export-status" role="status">{s}</p> })}
+                        {match info.next_export {
+                            Some(next) => view! { <p class="muted">"You can ask for another export from "{next}"."</p> }.into_any(),
+                            None => view! {
+                                <form method="post" action=RequestExport::url() class="form">
+                                    <button type="submit" class="button">"Download my data"</button>
+                                </form>
+                            }.into_any(),
+                        }}
+                    }
+                })}
+            </Suspense>
+            <h3 id="delete-title">"Delete my account"</h3>
+            <p>"Your account is deleted 7 days after you ask; logging in before then cancels it. Then your name, e-mail address, profile, products, tokens and preferences are removed. Your posts stay readable under a pseudonym (\"Former member\") unless you also remove them; topics you started keep their replies. Votes keep counting but no longer name you. You are logged out everywhere at once."</p>
+            <form method="post" action=DeleteAccount::url() class="form" aria-labelledby="delete-title">
+                <FormErrors error=Signal::stored(delete_error.clone())/>
+                <Field name="delete_password" label="Your password" input_type="password"
+                    autocomplete="current-password" required=true
+                    hint="To confirm that it is you."
+                    error=delete_error.as_ref().and_then(|e| e.field("delete_password"))/>
+                <p class="field field-checkbox">
+                    <input type="checkbox" id="remove_content" name="remove_content" value="on"/>
+                    <label for="remove_content">"Also remove my posts and comments"</label>
+                </p>
+                <button type="submit" class="button button-danger">"Delete my account"</button>
+            </form>
+        </section>
+    }
 }
 
 /// How the member hears about each kind of event by e-mail.

@@ -3,7 +3,7 @@ use leptos_router::hooks::use_query_map;
 use server_fn::ServerFn;
 
 use super::category_editor::CategoryEditor;
-use crate::api::admin::{PublishPolicy, SetMemberAccess, UpdateBrand, search_members};
+use crate::api::admin::{AnonymiseMember, PublishPolicy, SetMemberAccess, UpdateBrand, search_members};
 use crate::api::forums::{SaveCategory, categories};
 use crate::api::policy::policy_history;
 use crate::api::url_error;
@@ -59,6 +59,7 @@ pub fn AdminPage() -> impl IntoView {
                     "brand" => "The brand is saved; every page shows it now.",
                     "logo" => "The logo is saved.",
                     "access" => "The member's roles are saved.",
+                    "anonymised" => "The account is deleted: it shows as a former member now.",
                     "category" => "The category is saved.",
                     _ => "Saved.",
                 };
@@ -181,6 +182,22 @@ pub fn AdminPage() -> impl IntoView {
                                                 </label>
                                                 <button type="submit" class="button button-small">"Save"</button>
                                             </form>
+                                            <details class="member-delete">
+                                                <summary>"Delete "{m.username.clone()}"'s account"</summary>
+                                                <form method="post" action=AnonymiseMember::url() class="form form-inline"
+                                                    aria-label=format!("Delete the account of {}", m.username)>
+                                                    <input type="hidden" name="user_id" value=id.to_string()/>
+                                                    <p>"At once: name, e-mail address, profile, products, tokens and sessions are removed; posts stay under a pseudonym unless removed too. Recorded in the audit log."</p>
+                                                    <label class="inline-label">"Reason "
+                                                        <input type="text" name="reason" maxlength="500" required=true/>
+                                                    </label>
+                                                    <label class="check">
+                                                        <input type="checkbox" name="remove_content" value="on"/>
+                                                        "Remove their posts too"
+                                                    </label>
+                                                    <button type="submit" class="button button-small button-danger">"Delete account"</button>
+                                                </form>
+                                            </details>
                                         </li>
                                     }
                                 }).collect_view()}

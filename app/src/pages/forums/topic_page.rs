@@ -363,6 +363,8 @@ fn ModerationNotices() -> impl IntoView {
         Some("The post is hidden; its author was told why and may appeal.")
     } else if query_param("appealed").is_some() {
         Some("Your appeal is with the moderators.")
+    } else if query_param("edit").is_some_and(|e| e == "held") {
+        Some("Your edit waits for a moderator: until it is approved, everyone sees the post as it was.")
     } else {
         None
     };

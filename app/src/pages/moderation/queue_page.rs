@@ -8,9 +8,10 @@ use crate::api::url_error;
 use crate::components::{FormErrors, Notice, PageTitle};
 use crate::pages::{login_required, query_param};
 
-const KINDS: [(&str, &str); 4] = [
+const KINDS: [(&str, &str); 5] = [
     ("", "All"),
     ("held", "Held by a rule"),
+    ("edit", "Edits held by a rule"),
     ("flagged", "Flagged"),
     ("appeal", "Appeals"),
 ];
@@ -110,6 +111,7 @@ fn QueueCard(item: QueueEntry) -> impl IntoView {
     let heading = format!("queue-item-{}", i.id);
     let kind = match i.kind.as_str() {
         "held" => "Held by a rule",
+        "edit" => "Edit held by a rule",
         "flagged" => "Flagged",
         _ => "Appeal",
     };
@@ -126,8 +128,9 @@ fn QueueCard(item: QueueEntry) -> impl IntoView {
                     <a href=i.url.clone()>{i.topic_title.clone()}</a>
                 </h2>
                 <p class="muted">"Since " {i.created.clone()} " · status " <strong>{i.status.clone()}</strong> " · reason " <code>{i.reason.clone()}</code></p>
-                {(!i.detail.is_empty() && i.kind == "held").then(|| view! { <p class="notice notice-held">{i.detail.clone()}</p> })}
+                {(!i.detail.is_empty() && (i.kind == "held" || i.kind == "edit")).then(|| view! { <p class="notice notice-held">{i.detail.clone()}</p> })}
             </header>
+            {(i.kind == "edit").then(|| view! { <p class="muted">"The edited version (the post shows its previous one until you approve):"</p> })}
             <div class="prose queue-body" inner_html=i.body_html.clone()></div>
             {(!i.flags.is_empty()).then(|| view! {
                 <h3>"Flags"</h3>

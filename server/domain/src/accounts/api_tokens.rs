@@ -363,6 +363,20 @@ pub async fn actor_for_token(hearth: &Hearth, bearer: &str) -> DomainResult<Opti
     if !bearer.starts_with(PREFIX) || bearer.len() > 100 {
         return Ok(None);
     }
+    token_actor(hearth, Lookup::Hash(secrets::token_hash(bearer))).await
+}
+
+/// The member behind a token known by its id, if it still works (an open event stream re-checks).
+pub async fn actor_for_token_id(hearth: &Hearth, id: ApiTokenId) -> DomainResult<Option<Actor>> {
+    token_actor(hearth, Lookup::Id(id)).await
+}
+
+enum Lookup {
+    Hash(Vec<u8>),
+    Id(ApiTokenId),
+}
+
+async fn token_actor(hearth: &Hearth, lookup: Lookup) -> DomainResult<Option<Actor>> {
     let mut conn = db::conn(hearth.db()).await?;
     type Found = (
         ApiTokenId,
@@ -372,10 +386,18 @@ pub async fn actor_for_token(hearth: &Hearth, bearer: &str) -> DomainResult<Opti
         Option<UserId>,
         Option<i32>,
     );
-    let found: Option<Found> = api_tokens::table
+    let query = api_tokens::table
         .inner_join(users::table.left_join(club_members::table.left_join(club_tiers::table)))
-        .filter(api_tokens::token_hash.eq(secrets::token_hash(bearer)))
+        .into_boxed();
+    let query = match lookup {
+        Lookup::Hash(hash) => query.filter(api_tokens::token_hash.eq(hash)),
+        Lookup::Id(id) => query.filter(api_tokens::id.eq(id)),
+    };
+    let found: Option<Found> = query
         .filter(api_tokens::revoked_at.is_null())
+        // Tokens rest while their account is being deleted (and work again if the deletion is cancelled).
+        .filter(users::deletion_requested_at.is_null())
+        .filter(users::deleted_at.is_null())
         .filter(
             api_tokens::expires_at
                 .is_null()

@@ -39,7 +39,9 @@ impl Username {
         if !value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
             return Err("may contain only letters, digits and underscores".into());
         }
-        if RESERVED_USERNAMES.contains(&value.to_ascii_lowercase().as_str()) {
+        // `former_<id>` names the accounts of deleted members.
+        let lower = value.to_ascii_lowercase();
+        if RESERVED_USERNAMES.contains(&lower.as_str()) || lower.starts_with("former_") {
             return Err("is reserved; please choose another".into());
         }
         Ok(Username(value.to_owned()))

@@ -354,6 +354,22 @@ pub async fn login(
     input: &LoginInput,
     client: &ClientMeta,
 ) -> DomainResult<(UserRow, String)> {
+    let done = log_in(hearth, input, client).await?;
+    Ok((done.user, done.cookie))
+}
+
+/// A successful log-in.
+#[derive(Debug, Clone)]
+pub struct LoggedIn {
+    pub user: UserRow,
+    /// The session cookie's value.
+    pub cookie: String,
+    /// The account was to be deleted; logging in cancelled that.
+    pub deletion_cancelled: bool,
+}
+
+/// [`login`], telling also whether it cancelled a pending deletion of the account.
+pub async fn log_in(hearth: &Hearth, input: &LoginInput, client: &ClientMeta) -> DomainResult<LoggedIn> {
     let mut errors = FieldErrors::new();
     let login = errors
         .check("login", crate::text::line(&input.login))
@@ -383,6 +399,7 @@ pub async fn login(
                 .eq(&login_key)
                 .or(lower(users::username).eq(&login_key)),
         )
+        .filter(users::deleted_at.is_null())
         .select(UserRow::as_select())
         .first(&mut conn)
         .await
@@ -428,8 +445,14 @@ pub async fn login(
         .set(users::last_login_at.eq(diesel::dsl::now))
         .execute(&mut conn)
         .await?;
-    let token = sessions::create(kv, user.id, &client.ip, &client.user_agent).await?;
-    Ok((user, token))
+    // Logging in during the grace period of a deletion cancels it (the member is e-mailed).
+    let deletion_cancelled = crate::privacy::cancel_deletion(hearth, user.id).await?;
+    let cookie = sessions::create(kv, user.id, &client.ip, &client.user_agent).await?;
+    Ok(LoggedIn {
+        user,
+        cookie,
+        deletion_cancelled,
+    })
 }
 
 /// Ends the session the actor is using (log-out). Token-authenticated requests have no session to end.
@@ -659,6 +682,9 @@ pub async fn find_with_club(
     let found: Option<(UserRow, Option<UserId>, Option<i32>)> = users::table
         .left_join(club_members::table.left_join(club_tiers::table))
         .filter(users::id.eq(id))
+        // An account being deleted (or deleted) has no sessions.
+        .filter(users::deletion_requested_at.is_null())
+        .filter(users::deleted_at.is_null())
         .select((
             UserRow::as_select(),
             club_members::user_id.nullable(),
@@ -688,6 +714,27 @@ pub async fn actor_for_session(hearth: &Hearth, cookie_value: &str) -> DomainRes
     let Some((key, data)) = sessions::load(hearth.kv(), cookie_value).await? else {
         return Ok(None);
     };
+    session_actor(hearth, key, data).await
+}
+
+/// Whether the way a request proved who it is still holds, and who that is now (roles, club tier and
+/// suspension as they are now): an open event stream asks every few minutes. `None`: the session ended or the
+/// token was revoked, expired or its account is being deleted.
+pub async fn recheck(hearth: &Hearth, actor: &Actor) -> DomainResult<Option<Actor>> {
+    match &actor.auth {
+        AuthMethod::Session { key } => match sessions::peek(hearth.kv(), key).await? {
+            Some(data) if data.user_id == actor.id => session_actor(hearth, key.clone(), data).await,
+            _ => Ok(None),
+        },
+        AuthMethod::Token { id, .. } => super::api_tokens::actor_for_token_id(hearth, *id).await,
+    }
+}
+
+async fn session_actor(
+    hearth: &Hearth,
+    key: String,
+    data: sessions::SessionData,
+) -> DomainResult<Option<Actor>> {
     match find_with_club(hearth, data.user_id).await? {
         Some((row, club, rank)) => {
             let team = !Roles::from_db(&row.roles).list().is_empty();

@@ -164,6 +164,13 @@ pub async fn load(kv: &Kv, cookie_value: &str) -> DomainResult<Option<(String, S
     Ok(Some((hash, data)))
 }
 
+/// A session's data by its key, without touching its lifetime (re-checking an open event stream).
+pub async fn peek(kv: &Kv, key: &str) -> DomainResult<Option<SessionData>> {
+    let mut conn = kv.conn();
+    let raw: Option<String> = conn.get(session_key(kv, key)).await?;
+    Ok(raw.and_then(|json| serde_json::from_str::<SessionData>(&json).ok()))
+}
+
 /// Ends one session (log-out). Idempotent.
 pub async fn destroy(kv: &Kv, key: &str) -> DomainResult<()> {
     let mut conn = kv.conn();

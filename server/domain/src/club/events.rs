@@ -527,7 +527,13 @@ pub async fn rsvp(hearth: &Hearth, actor: &Actor, id: i64) -> DomainResult<Rsvp>
 pub async fn cancel_rsvp(hearth: &Hearth, actor: &Actor, id: i64) -> DomainResult<()> {
     let mut conn = db::conn(hearth.db()).await?;
     let user = actor.id;
-    conn.transaction::<(), DomainError, _>(async |conn| {
+    conn.transaction::<(), DomainError, _>(async |conn| cancel_rsvp_in(conn, id, user).await)
+        .await
+}
+
+/// [`cancel_rsvp`] inside the caller's transaction (leaving the club, deleting an account).
+pub(crate) async fn cancel_rsvp_in(conn: &mut AsyncPgConnection, id: i64, user: UserId) -> DomainResult<()> {
+    {
         let event = event_in(conn, id, true).await?;
         if event.ended(Utc::now()) {
             return Err(DomainError::conflict(
@@ -598,8 +604,7 @@ pub async fn cancel_rsvp(hearth: &Hearth, actor: &Actor, id: i64) -> DomainResul
             .await?;
         }
         Ok(())
-    })
-    .await
+    }
 }
 
 /// How long before an event its guests hear about it once more.
@@ -631,12 +636,16 @@ pub async fn send_reminders(hearth: &Hearth, now: DateTime<Utc>) -> DomainResult
 /// The upcoming events a member has an RSVP for.
 pub(crate) async fn upcoming_rsvps(hearth: &Hearth, user: UserId) -> DomainResult<Vec<i64>> {
     let mut conn = db::conn(hearth.db()).await?;
+    upcoming_rsvps_in(&mut conn, user).await
+}
+
+pub(crate) async fn upcoming_rsvps_in(conn: &mut AsyncPgConnection, user: UserId) -> DomainResult<Vec<i64>> {
     Ok(event_rsvps::table
         .inner_join(events::table)
         .filter(event_rsvps::user_id.eq(user))
         .filter(events::ends_at.gt(Utc::now()))
         .select(events::id)
-        .load(&mut conn)
+        .load(conn)
         .await?)
 }
 

@@ -135,16 +135,19 @@ pub async fn leave(hearth: &Hearth, actor: &Actor) -> DomainResult<()> {
     }
     let mut conn = db::conn(hearth.db()).await?;
     let member = actor.id;
-    conn.transaction::<(), DomainError, _>(async |conn| {
-        let left = diesel::delete(club_members::table.find(member))
-            .execute(conn)
-            .await?;
-        if left > 0 {
-            crate::webhooks::payloads::club_membership(conn, member, false).await?;
-        }
-        Ok(())
-    })
-    .await
+    conn.transaction::<(), DomainError, _>(async |conn| leave_in(conn, member).await)
+        .await
+}
+
+/// Takes a member out of the club inside the caller's transaction (their seats are the caller's business).
+pub(crate) async fn leave_in(conn: &mut AsyncPgConnection, member: UserId) -> DomainResult<()> {
+    let left = diesel::delete(club_members::table.find(member))
+        .execute(conn)
+        .await?;
+    if left > 0 {
+        crate::webhooks::payloads::club_membership(conn, member, false).await?;
+    }
+    Ok(())
 }
 
 /// Shows or hides the member in the club's directory (club members only).

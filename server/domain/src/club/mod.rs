@@ -1,9 +1,9 @@
 //! The fan club: membership (join, leave, the opt-in directory), tiers reached by reputation or granted by
 //! staff, each with perks, and events with limited seats, an early-access window and a waitlist.
 
-mod events;
+pub(crate) mod events;
 mod ics;
-mod membership;
+pub(crate) mod membership;
 #[cfg(test)]
 mod tests;
 mod tiers;

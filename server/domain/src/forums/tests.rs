@@ -284,7 +284,10 @@ async fn edits_keep_history_for_the_team() {
         body: "Edited body.".into(),
         title: Some("Better title here".into()),
     };
-    let edited = edit_post(&w.hearth, &w.member, first.id, &edit).await.unwrap();
+    let edited = edit_post(&w.hearth, &w.member, first.id, &edit)
+        .await
+        .unwrap()
+        .post;
     assert_eq!((edited.edit_count, edited.body_md.as_str()), (1, "Edited body."));
     assert!(edited.edited_at.is_some());
     assert!(matches!(

@@ -297,3 +297,90 @@ mod tests {
         assert_eq!(mail.kind, "verify_email");
     }
 }
+
+/// To a member whose "Download my data" archive is ready: a signed link that works once, for them, until it
+/// expires.
+pub fn export_ready(brand: &Brand, to: &str, username: &str, link: &str, expires: &str) -> OutgoingMail {
+    let greeting = format!("Hi {username},");
+    let intro = format!(
+        "the archive of your data on {} is ready: your profile, posts and their earlier versions, questions, \
+         answers, ideas, votes, comments, flags, club membership, RSVPs, notifications, sessions and tokens, as \
+         JSON files in a zip.",
+        brand.name
+    );
+    let how = format!(
+        "The link works once, only while you are logged in as {username}, until {expires}. After that, ask for a \
+         new export in your settings (one a day)."
+    );
+    OutgoingMail {
+        kind: "export_ready",
+        to: to.to_owned(),
+        subject: format!("Your {} data is ready to download", brand.name),
+        text: format!("{greeting}\n\n{intro}\n\n{how}\n\nDownload: {link}\n"),
+        html: layout(
+            brand,
+            &[greeting, intro, how],
+            Some(("Download my data", link)),
+            "You receive this because you asked for your data in your settings.",
+        ),
+    }
+}
+
+/// To a member who asked to delete their account: when it happens, and how to stop it.
+pub fn deletion_scheduled(
+    brand: &Brand,
+    to: &str,
+    username: &str,
+    due: &str,
+    removes_content: bool,
+    login_link: &str,
+) -> OutgoingMail {
+    let greeting = format!("Hi {username},");
+    let what = if removes_content {
+        "your name, e-mail address, profile, products, tokens and preferences will be removed, and your posts too \
+         (topics you started keep their replies)"
+    } else {
+        "your name, e-mail address, profile, products, tokens and preferences will be removed; your posts stay, \
+         under a pseudonym (\"former member\")"
+    };
+    let intro = format!(
+        "your {} account will be deleted on {due}: {what}. Every session was logged out.",
+        brand.name
+    );
+    let cancel =
+        "Changed your mind? Log in before then and the deletion is cancelled: everything stays as it was.";
+    OutgoingMail {
+        kind: "deletion_scheduled",
+        to: to.to_owned(),
+        subject: format!("Your {} account will be deleted on {due}", brand.name),
+        text: format!("{greeting}\n\n{intro}\n{cancel}\n\nLog in: {login_link}\n"),
+        html: layout(
+            brand,
+            &[greeting, intro, cancel.into()],
+            Some(("Log in to keep my account", login_link)),
+            "You receive this because your account is to be deleted.",
+        ),
+    }
+}
+
+/// To a member who logged in during the grace period: the deletion is off.
+pub fn deletion_cancelled(brand: &Brand, to: &str, username: &str) -> OutgoingMail {
+    let greeting = format!("Hi {username},");
+    let intro = format!(
+        "you logged in to {}, so your account will not be deleted: everything stays as it was.",
+        brand.name
+    );
+    let again = "To delete it after all, ask again in your settings.";
+    OutgoingMail {
+        kind: "deletion_cancelled",
+        to: to.to_owned(),
+        subject: format!("Your {} account will not be deleted", brand.name),
+        text: format!("{greeting}\n\n{intro}\n{again}\n"),
+        html: layout(
+            brand,
+            &[greeting, intro, again.into()],
+            None,
+            "You receive this for the security of your account.",
+        ),
+    }
+}

@@ -14,7 +14,9 @@ use crate::accounts::Actor;
 use crate::audit::{self, NewAuditEntry};
 use crate::ids::{PostId, TopicId, UserId};
 use crate::notifications::{self, NewNotification};
-use crate::schema::{answer_comments, appeals, categories, flags, moderation_queue, posts, topics, users};
+use crate::schema::{
+    answer_comments, appeals, categories, flags, moderation_queue, post_pending_edits, posts, topics, users,
+};
 use crate::{DomainError, DomainResult, Hearth, db};
 
 pub const QUEUE_PAGE: i64 = 25;
@@ -32,7 +34,7 @@ pub struct QueueFilter {
     pub after: Option<i64>,
 }
 
-pub const KINDS: [&str; 3] = ["held", "flagged", "appeal"];
+pub const KINDS: [&str; 4] = ["held", "flagged", "appeal", "edit"];
 pub const REASONS: [&str; 11] = [
     "too_brief",
     "link_limit",
@@ -134,8 +136,8 @@ SELECT * FROM (
               WHEN t.kind = 'question' THEN 'answer'
               WHEN t.kind = 'idea' THEN 'comment'
               ELSE 'reply' END AS content_type,
-         COALESCE(p.status, c.status) AS status, COALESCE(p.body_html, c.body_html) AS body_html,
-         t.id AS topic_id, t.title AS topic_title, t.kind AS topic_kind,
+         COALESCE(p.status, c.status) AS status, COALESCE(pe.body_html, p.body_html, c.body_html) AS body_html,
+         t.id AS topic_id, COALESCE(pe.title, t.title) AS topic_title, t.kind AS topic_kind,
          u.id AS author_id, u.username AS author, u.created_at AS author_joined,
          u.suspended_until AS author_suspended_until,
          (SELECT count(*) FROM posts ap WHERE ap.author_id = u.id AND ap.status = 'published') AS author_posts,
@@ -149,6 +151,7 @@ SELECT * FROM (
          (SELECT a.body FROM appeals a WHERE a.post_id = q.post_id OR a.comment_id = q.comment_id LIMIT 1) AS appeal
     FROM moderation_queue q
     LEFT JOIN posts p ON p.id = q.post_id
+    LEFT JOIN post_pending_edits pe ON q.kind = 'edit' AND pe.post_id = q.post_id
     LEFT JOIN answer_comments c ON c.id = q.comment_id
     LEFT JOIN posts cp ON cp.id = c.post_id
     JOIN topics t ON t.id = COALESCE(p.topic_id, cp.topic_id)
@@ -412,6 +415,8 @@ async fn resolve_open_in(
 ) -> DomainResult<()> {
     let update = diesel::update(moderation_queue::table)
         .filter(moderation_queue::state.eq("open"))
+        // A pending edit is decided on its own (approving a flag must not apply or drop it).
+        .filter(moderation_queue::kind.ne("edit"))
         .set((
             moderation_queue::state.eq(state),
             moderation_queue::resolved_by.eq(Some(by)),
@@ -519,6 +524,10 @@ pub async fn approve(hearth: &Hearth, actor: &Actor, item: i64, note: &str) -> D
             if t.status == "deleted" {
                 return Err(DomainError::NotFound("post"));
             }
+            if kind == "edit" {
+                decide_edit_in(conn, item, &t, true, &note, by).await?;
+                return Ok(None);
+            }
             set_status_in(conn, content, "published", None).await?;
             if kind == "held" {
                 diesel::update(users::table.find(t.author))
@@ -583,6 +592,61 @@ pub async fn approve(hearth: &Hearth, actor: &Actor, item: i64, note: &str) -> D
     Ok(())
 }
 
+/// Decides a held edit: approved, the post takes the edited text (the previous one becomes a revision);
+/// rejected, the edit is dropped and the post stays as it was. The author is told; audited.
+async fn decide_edit_in(
+    conn: &mut AsyncPgConnection,
+    item: i64,
+    t: &Target,
+    approve: bool,
+    note: &str,
+    by: UserId,
+) -> DomainResult<()> {
+    if approve {
+        crate::forums::apply_pending_edit_in(conn, t.post).await?;
+    } else {
+        diesel::delete(post_pending_edits::table.find(t.post))
+            .execute(conn)
+            .await?;
+    }
+    let state = if approve { "approved" } else { "rejected" };
+    diesel::update(moderation_queue::table.find(item))
+        .set((
+            moderation_queue::state.eq(state),
+            moderation_queue::resolved_by.eq(Some(by)),
+            moderation_queue::resolved_at.eq(diesel::dsl::now),
+            moderation_queue::resolution.eq(note),
+        ))
+        .execute(conn)
+        .await?;
+    let (kind, title) = if approve {
+        (
+            "moderation.edit_approved",
+            "A moderator approved your edit; everyone sees it now.".to_owned(),
+        )
+    } else {
+        (
+            "moderation.edit_rejected",
+            format!("A moderator rejected your edit (the post stays as it was): {note}"),
+        )
+    };
+    notify_author_in(conn, t, kind, title, format!("{kind}:{item}"), by).await?;
+    crate::webhooks::payloads::moderation_decision(conn, item, state, note, by).await?;
+    audit::record(
+        conn,
+        NewAuditEntry {
+            actor_id: Some(by),
+            action: format!("queue.{}.edit", if approve { "approve" } else { "reject" }),
+            target_type: "post".into(),
+            target_id: Some(t.post.0),
+            before: None,
+            after: Some(serde_json::json!({ "edit": state, "queue_item": item })),
+            reason: note.to_owned(),
+        },
+    )
+    .await
+}
+
 fn target_type(content: Content) -> &'static str {
     match content {
         Content::Post(_) => "post",
@@ -618,6 +682,9 @@ pub async fn reject(hearth: &Hearth, actor: &Actor, item: i64, reason: &str) -> 
     conn.transaction::<(), DomainError, _>(async |conn| {
         let (content, kind) = open_item(conn, item).await?;
         let t = target_in(conn, content).await?;
+        if kind == "edit" {
+            return decide_edit_in(conn, item, &t, false, &reason, by).await;
+        }
         let shown = format!("Rejected by a moderator: {reason}");
         set_status_in(conn, content, "rejected", Some(&shown)).await?;
         resolve_open_in(conn, content, "rejected", by, &reason).await?;
