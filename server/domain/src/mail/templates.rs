@@ -264,40 +264,6 @@ pub fn digest(
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn brand() -> Brand {
-        Brand {
-            name: "Lumen <Bikes>".into(),
-            tagline: String::new(),
-            color_primary: "#1f5f8b".into(),
-            color_accent: "#9c4312".into(),
-            has_logo: false,
-            logo_alt: String::new(),
-            version: 1,
-            updated_at: chrono::Utc::now(),
-        }
-    }
-
-    #[test]
-    fn verification_mail_carries_the_link_in_both_parts_and_escapes_names() {
-        let mail = verify_email(
-            &brand(),
-            "ada@example.com",
-            "ada<script>",
-            "https://c.example/verify?token=abc",
-        );
-        assert!(mail.text.contains("https://c.example/verify?token=abc"));
-        assert!(mail.html.contains("href=\"https://c.example/verify?token=abc\""));
-        assert!(mail.html.contains("Lumen &lt;Bikes&gt;"));
-        assert!(!mail.html.contains("<script>"));
-        assert!(mail.html.contains("#1f5f8b"));
-        assert_eq!(mail.kind, "verify_email");
-    }
-}
-
 /// To a member whose "Download my data" archive is ready: a signed link that works once, for them, until it
 /// expires.
 pub fn export_ready(brand: &Brand, to: &str, username: &str, link: &str, expires: &str) -> OutgoingMail {
@@ -382,5 +348,39 @@ pub fn deletion_cancelled(brand: &Brand, to: &str, username: &str) -> OutgoingMa
             None,
             "You receive this for the security of your account.",
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn brand() -> Brand {
+        Brand {
+            name: "Lumen <Bikes>".into(),
+            tagline: String::new(),
+            color_primary: "#1f5f8b".into(),
+            color_accent: "#9c4312".into(),
+            has_logo: false,
+            logo_alt: String::new(),
+            version: 1,
+            updated_at: chrono::Utc::now(),
+        }
+    }
+
+    #[test]
+    fn verification_mail_carries_the_link_in_both_parts_and_escapes_names() {
+        let mail = verify_email(
+            &brand(),
+            "ada@example.com",
+            "ada<script>",
+            "https://c.example/verify?token=abc",
+        );
+        assert!(mail.text.contains("https://c.example/verify?token=abc"));
+        assert!(mail.html.contains("href=\"https://c.example/verify?token=abc\""));
+        assert!(mail.html.contains("Lumen &lt;Bikes&gt;"));
+        assert!(!mail.html.contains("<script>"));
+        assert!(mail.html.contains("#1f5f8b"));
+        assert_eq!(mail.kind, "verify_email");
     }
 }

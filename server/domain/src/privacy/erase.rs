@@ -136,7 +136,8 @@ pub async fn request_deletion(
 /// A pending deletion of the member, if any.
 pub async fn pending_deletion(hearth: &Hearth, user: UserId) -> DomainResult<Option<PendingDeletion>> {
     let mut conn = db::conn(hearth.db()).await?;
-    let found: Option<(Option<DateTime<Utc>>, Option<DateTime<Utc>>, bool)> = users::table
+    type Pending = (Option<DateTime<Utc>>, Option<DateTime<Utc>>, bool);
+    let found: Option<Pending> = users::table
         .find(user)
         .filter(users::deleted_at.is_null())
         .select((
