@@ -813,6 +813,17 @@ async fn after_the_grace_period_no_personal_data_is_left_and_the_address_is_free
     ] {
         assert_eq!(count(&app, sql, me_id).await, 0, "the account still has {what}");
     }
+    // The company's systems are told, by id and pseudonym only.
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) AS n FROM webhook_events WHERE event_type = 'member.deleted'
+               AND (data->>'id')::bigint = $1 AND data->>'username' = 'former_' || $1",
+            me_id
+        )
+        .await,
+        1
+    );
     // Sessions are gone from Redis.
     assert!(
         domain::accounts::sessions::list(app.hearth.kv(), domain::ids::UserId(me_id))

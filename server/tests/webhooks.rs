@@ -533,7 +533,7 @@ async fn only_admins_and_admin_tokens_manage_endpoints() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     let types = app.get_json(&admin, "/api/v1/webhooks/event-types").await;
-    assert_eq!(types["items"].as_array().unwrap().len(), 18);
+    assert_eq!(types["items"].as_array().unwrap().len(), 19);
     assert!(types["retry_schedule"].as_str().unwrap().contains("5 min"));
 }
 

@@ -513,6 +513,18 @@ pub(crate) async fn erase_in(
     .bind::<Text, _>(&pattern)
     .execute(conn)
     .await?;
+    // The company's systems (a CRM, a support desk) hear of it, by the id member.created gave them.
+    crate::webhooks::emit(
+        conn,
+        crate::webhooks::EventType::MemberDeleted,
+        serde_json::json!({
+            "id": user.0,
+            "username": username,
+            "content_removed": remove_content,
+            "deleted_at": Utc::now(),
+        }),
+    )
+    .await?;
     diesel::sql_query(
         "UPDATE talk_snapshot SET payload = hearth_scrub_jsonb(payload, $1, $2) WHERE payload::text ~* $3",
     )

@@ -28,13 +28,14 @@ pub enum EventType {
     InboxDetractorDetected,
     InboxItemHandled,
     MentionCreated,
+    MemberDeleted,
     /// Sent by "Send a test event" to one endpoint only; nobody subscribes to it.
     WebhookTest,
 }
 
 impl EventType {
     /// Every type an endpoint can subscribe to, in the order the admin page lists them.
-    pub const SUBSCRIBABLE: [EventType; 18] = [
+    pub const SUBSCRIBABLE: [EventType; 19] = [
         EventType::MemberCreated,
         EventType::TopicCreated,
         EventType::PostCreated,
@@ -53,6 +54,7 @@ impl EventType {
         EventType::InboxDetractorDetected,
         EventType::InboxItemHandled,
         EventType::MentionCreated,
+        EventType::MemberDeleted,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -75,6 +77,7 @@ impl EventType {
             EventType::InboxDetractorDetected => "inbox.detractor_detected",
             EventType::InboxItemHandled => "inbox.item_handled",
             EventType::MentionCreated => "mention.created",
+            EventType::MemberDeleted => "member.deleted",
             EventType::WebhookTest => "webhook.test",
         }
     }
@@ -111,6 +114,9 @@ impl EventType {
             EventType::InboxDetractorDetected => "A detractor post entered the staff inbox.",
             EventType::InboxItemHandled => "A staff inbox item was handled.",
             EventType::MentionCreated => "A mention from outside the community was stored.",
+            EventType::MemberDeleted => {
+                "A member's account was deleted (anonymised): erase what your systems keep about data.id."
+            }
             EventType::WebhookTest => "A test event an admin sent to one endpoint.",
         }
     }
