@@ -58,7 +58,7 @@ test('a member ends another session, downloads their data and deletes their acco
   const form = page.locator('#your-data form', { has: page.getByRole('button', { name: 'Delete my account' }) });
   await form.getByLabel('Your password').fill('not the right one');
   await form.getByRole('button', { name: 'Delete my account' }).click();
-  await expect(page.locator('#your-data').getByText('is not your password')).toBeVisible();
+  await expect(page.locator('#your-data').getByText('is not your current password')).toBeVisible();
   await expect(page.getByLabel('Your password')).toHaveAttribute('aria-invalid', 'true');
   await page.getByLabel('Your password').fill(password);
   await page.getByRole('button', { name: 'Delete my account' }).click();

@@ -56,6 +56,47 @@ async fn user_id(app: &TestApp, client: &Client) -> i64 {
     app.get_json(client, "/api/v1/me").await["id"].as_i64().unwrap()
 }
 
+/// A topic by `me` with a reply by `other`, and a topic by `other` with a reply by `me`: (mine, their reply,
+/// theirs, my reply).
+async fn two_threads(
+    app: &TestApp,
+    me: &Client,
+    other: &Client,
+    category: i64,
+    my_body: &str,
+    my_reply_body: &str,
+) -> (Value, Value, Value, Value) {
+    let mine = post(
+        app,
+        me,
+        "/api/v1/topics",
+        json!({"category_id": category, "title": "Ride report from the coast", "body": my_body}),
+    )
+    .await;
+    let their_reply = post(
+        app,
+        other,
+        &format!("/api/v1/topics/{}/posts", mine["id"]),
+        json!({"body": "Great report, thanks."}),
+    )
+    .await;
+    let theirs = post(
+        app,
+        other,
+        "/api/v1/topics",
+        json!({"category_id": category, "title": "Chain wax or oil?", "body": "Which do you use?"}),
+    )
+    .await;
+    let my_reply = post(
+        app,
+        me,
+        &format!("/api/v1/topics/{}/posts", theirs["id"]),
+        json!({"body": my_reply_body}),
+    )
+    .await;
+    (mine, their_reply, theirs, my_reply)
+}
+
 /// Reputation and account age enough to flag (trust level 1).
 async fn make_trusted(app: &TestApp, id: i64) {
     let mut conn = domain::db::conn(app.hearth.db()).await.unwrap();
@@ -648,32 +689,13 @@ async fn after_the_grace_period_no_personal_data_is_left_and_the_address_is_free
     )
     .await;
 
-    let mine = post(
+    let (mine, their_reply, theirs, my_reply) = two_threads(
         &app,
         &me,
-        "/api/v1/topics",
-        json!({"category_id": general, "title": "Ride report from the coast", "body": "Windy but fine."}),
-    )
-    .await;
-    let their_reply = post(
-        &app,
         &other,
-        &format!("/api/v1/topics/{}/posts", mine["id"]),
-        json!({"body": "Great report, thanks."}),
-    )
-    .await;
-    let theirs = post(
-        &app,
-        &other,
-        "/api/v1/topics",
-        json!({"category_id": general, "title": "Chain wax or oil?", "body": "Which do you use?"}),
-    )
-    .await;
-    let my_reply = post(
-        &app,
-        &me,
-        &format!("/api/v1/topics/{}/posts", theirs["id"]),
-        json!({"body": "Wax, every 300 km."}),
+        general,
+        "Windy but fine.",
+        "Wax, every 300 km.",
     )
     .await;
     let idea = post(
@@ -884,32 +906,13 @@ async fn removing_content_takes_the_members_replies_and_keeps_their_topics_repli
     let me = app.member("wipes_posts", 2, vec![]).await;
     let me_id = user_id(&app, &me).await;
     let other = app.member("keeps_posting", 3, vec![]).await;
-    let mine = post(
+    let (mine, their_reply, theirs, my_reply) = two_threads(
         &app,
         &me,
-        "/api/v1/topics",
-        json!({"category_id": general, "title": "My winter setup", "body": "studded tyres and wool"}),
-    )
-    .await;
-    let their_reply = post(
-        &app,
         &other,
-        &format!("/api/v1/topics/{}/posts", mine["id"]),
-        json!({"body": "Same here."}),
-    )
-    .await;
-    let theirs = post(
-        &app,
-        &other,
-        "/api/v1/topics",
-        json!({"category_id": general, "title": "Lights for dark mornings", "body": "Suggestions?"}),
-    )
-    .await;
-    let my_reply = post(
-        &app,
-        &me,
-        &format!("/api/v1/topics/{}/posts", theirs["id"]),
-        json!({"body": "wipeable reply words"}),
+        general,
+        "studded tyres and wool",
+        "wipeable reply words",
     )
     .await;
     let res = me

@@ -270,25 +270,7 @@ pub async fn create(hearth: &Hearth, actor: &Actor, input: &NewToken) -> DomainR
     let (Some(name), Some(expires_at), Some(current)) = (name, expires_at, current) else {
         return Err(DomainError::internal("validated input missing"));
     };
-    crate::ratelimit::hit(
-        hearth.kv(),
-        &format!("token-create:{}", actor.id),
-        crate::ratelimit::Limit::new(10, 15 * 60),
-    )
-    .await?;
-    let mut conn = db::conn(hearth.db()).await?;
-    let hash: String = users::table
-        .find(actor.id)
-        .select(users::password_hash)
-        .first(&mut conn)
-        .await?;
-    if !super::password::verify(&current, Some(&hash)).await? {
-        return Err(DomainError::invalid(
-            "current_password",
-            "is not your current password",
-        ));
-    }
-    drop(conn);
+    super::service::confirm_password(hearth, actor, "token-create", "current_password", &current).await?;
     insert(hearth, actor, &name, &Scopes::new(scopes), expires_at).await
 }
 

@@ -559,6 +559,34 @@ pub async fn confirm_password_reset(
     Ok(user)
 }
 
+/// Re-authentication before a sensitive change (a new password, a token, deleting the account): at most 10 tries
+/// per quarter hour per member and `action`, and the current password must match — a field error on `field`
+/// otherwise. Returns the member's row.
+pub(crate) async fn confirm_password(
+    hearth: &Hearth,
+    actor: &Actor,
+    action: &str,
+    field: &'static str,
+    typed: &Password,
+) -> DomainResult<UserRow> {
+    ratelimit::hit(
+        hearth.kv(),
+        &format!("{action}:{}", actor.id),
+        Limit::new(10, 15 * 60),
+    )
+    .await?;
+    let mut conn = db::conn(hearth.db()).await?;
+    let row: UserRow = users::table
+        .find(actor.id)
+        .select(UserRow::as_select())
+        .first(&mut conn)
+        .await?;
+    if !password::verify(typed, Some(&row.password_hash)).await? {
+        return Err(DomainError::invalid(field, "is not your current password"));
+    }
+    Ok(row)
+}
+
 /// Changes the actor's password after checking the current one; every other session ends and a notice is
 /// mailed.
 pub async fn change_password(
@@ -577,24 +605,8 @@ pub async fn change_password(
     let (Some(current), Some(new)) = (current, new) else {
         return Err(DomainError::internal("validated input missing"));
     };
-    ratelimit::hit(
-        hearth.kv(),
-        &format!("change-password:{}", actor.id),
-        Limit::new(10, 15 * 60),
-    )
-    .await?;
+    let row = confirm_password(hearth, actor, "change-password", "current_password", &current).await?;
     let mut conn = db::conn(hearth.db()).await?;
-    let row: UserRow = users::table
-        .find(actor.id)
-        .select(UserRow::as_select())
-        .first(&mut conn)
-        .await?;
-    if !password::verify(&current, Some(&row.password_hash)).await? {
-        return Err(DomainError::invalid(
-            "current_password",
-            "is not your current password",
-        ));
-    }
     if password::verify(&new, Some(&row.password_hash)).await? {
         return Err(DomainError::invalid(
             "new_password",

@@ -10,11 +10,10 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
 
-use crate::accounts::{Actor, Password, UserRow, password, sessions};
+use crate::accounts::{Actor, Password, UserRow, sessions};
 use crate::audit::{self, NewAuditEntry};
 use crate::ids::{PostId, UserId};
 use crate::mail::{self, templates};
-use crate::ratelimit::{self, Limit};
 use crate::schema::{
     answer_comments, api_tokens, appeals, category_watches, data_exports, digest_runs, email_tokens,
     idea_followers, notification_preferences, notifications, post_revisions, posts, product_owners,
@@ -56,21 +55,8 @@ pub async fn request_deletion(
     let Some(typed) = typed else {
         return Err(DomainError::internal("validated input missing"));
     };
-    ratelimit::hit(
-        hearth.kv(),
-        &format!("delete-account:{}", actor.id),
-        Limit::new(10, 15 * 60),
-    )
-    .await?;
+    let row = crate::accounts::confirm_password(hearth, actor, "delete-account", "password", &typed).await?;
     let mut conn = db::conn(hearth.db()).await?;
-    let row: UserRow = users::table
-        .find(actor.id)
-        .select(UserRow::as_select())
-        .first(&mut conn)
-        .await?;
-    if !password::verify(&typed, Some(&row.password_hash)).await? {
-        return Err(DomainError::invalid("password", "is not your password"));
-    }
     let brand = brand::current(hearth);
     let login = hearth.url("/login");
     let due = conn
