@@ -33,10 +33,10 @@ pub const POSTS_PER_IP_MINUTE: Limit = Limit::new(60, 60);
 static ANALYZER: LazyLock<vader_sentiment::SentimentIntensityAnalyzer<'static>> =
     LazyLock::new(vader_sentiment::SentimentIntensityAnalyzer::new);
 
-/// The VADER compound score of a text: −1 (very negative) … 1 (very positive).
+/// The VADER compound score of a text: −1 (very negative) … 1 (very positive), as the reference
+/// implementation scores it (`server/vader`, checked against it sentence by sentence).
 pub fn sentiment(text: &str) -> f32 {
-    let scores = ANALYZER.polarity_scores(text);
-    scores.get("compound").copied().unwrap_or(0.0) as f32
+    ANALYZER.scores(text).compound as f32
 }
 
 /// What screening decided for a new post.
