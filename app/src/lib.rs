@@ -86,6 +86,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/u/:username") view=ProfilePage ssr=SsrMode::Async/>
                     <Route path=path!("/policy") view=PolicyPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin") view=admin::AdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/admin/club") view=admin::ClubSettingsPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/webhooks") view=admin::WebhooksPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/webhooks/:id") view=admin::WebhookPage ssr=SsrMode::Async/>
                     <Route path=path!("/admin/webhooks/:id/deliveries/:delivery") view=admin::WebhookDeliveryPage ssr=SsrMode::Async/>

@@ -718,3 +718,208 @@ async fn the_logo_and_the_preferences_have_their_api_operations() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK, "{first}");
 }
+
+/// Generated clients send `null` for optional fields they leave unset: the document says every optional field of
+/// a request body is nullable, and the server takes `null` as "not given" (`POST /api/v1/events` with
+/// `"tier": null` was refused as invalid JSON).
+#[tokio::test]
+async fn optional_fields_of_request_bodies_take_null() {
+    let app = TestApp::spawn().await;
+    let doc: Value = reqwest::get(app.url("/api/v1/openapi.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    let admits_null = |s: &Value| {
+        s["type"] == "null"
+            || s["type"]
+                .as_array()
+                .is_some_and(|t| t.iter().any(|t| t == "null"))
+            || s["oneOf"]
+                .as_array()
+                .is_some_and(|v| v.iter().any(|v| v["type"] == "null"))
+    };
+    let mut bodies = std::collections::BTreeSet::new();
+    for op in doc["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|i| i.as_object().unwrap().values())
+    {
+        if let Some(r) = op["requestBody"]["content"]["application/json"]["schema"]["$ref"].as_str() {
+            bodies.insert(r.trim_start_matches("#/components/schemas/").to_owned());
+        }
+    }
+    assert!(bodies.len() > 40, "{bodies:?}");
+    let mut not_nullable = Vec::new();
+    for name in &bodies {
+        let schema = &schemas[name];
+        let required: Vec<&str> = schema["required"]
+            .as_array()
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        for (field, property) in schema["properties"].as_object().into_iter().flatten() {
+            if !required.contains(&field.as_str()) && !admits_null(property) {
+                not_nullable.push(format!("{name}.{field}: {property}"));
+            }
+        }
+    }
+    assert!(
+        not_nullable.is_empty(),
+        "optional but not nullable: {not_nullable:#?}"
+    );
+    let event = &schemas["EventRequest"]["properties"];
+    assert!(
+        admits_null(&event["tier"]) && admits_null(&event["early_access_until"]),
+        "{event}"
+    );
+
+    // The server agrees: an event with its optional fields null is created, as if they were left out.
+    let staff = app.member("sam", 2, vec![domain::accounts::Role::Staff]).await;
+    let res = app
+        .post_json(
+            &staff,
+            "/api/v1/events",
+            json!({"title": "Night ride", "description": null, "place": null, "link": null,
+                   "starts_at": "2031-01-15T18:30:00Z", "ends_at": null, "capacity": 5, "tier": null,
+                   "early_access_tier": null, "early_access_until": null}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let event: Value = res.json().await.unwrap();
+    assert_eq!(
+        (event["capacity"].as_i64(), event["tier"].is_null()),
+        (Some(5), true),
+        "{event}"
+    );
+    // A required field given as null is missing (a field error), never a 500.
+    let (status, code, body) = error_code(
+        app.post_json(
+            &staff,
+            "/api/v1/events",
+            json!({"title": null, "starts_at": null, "capacity": 5}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::BAD_REQUEST, "validation_failed"),
+        "{body}"
+    );
+    assert!(body["error"]["fields"]["title"].is_string(), "{body}");
+}
+
+/// The marks the topic page shows beside an author's name (staff and official, partner, fan-club tier) are in the
+/// API's post objects too: in a thread, and in the answer to writing a post.
+#[tokio::test]
+async fn posts_in_the_api_carry_the_authors_marks() {
+    use domain::accounts::Role;
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    let staff = app.member("sam", 2, vec![Role::Staff]).await;
+    let partner = app.member("pat", 3, vec![]).await;
+    let fan = app.member("fan", 4, vec![]).await;
+    let category = app.general_category(&admin).await;
+    let pat: Value = partner
+        .get(app.url("/api/v1/me"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let res = admin
+        .put(app.url(&format!("/api/v1/users/{}/access", pat["id"])))
+        .json(&json!({"roles": [], "partner_label": "Acme Rides", "reason": "dealer"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = app
+        .post_json(
+            &admin,
+            "/api/v1/club/tiers",
+            json!({"slug": "fan", "name": "Fan", "rank": 10, "min_reputation": 0}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    assert!(
+        fan.put(app.url("/api/v1/club/membership"))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .is_success()
+    );
+
+    let topic: Value = app
+        .post_json(
+            &fan,
+            "/api/v1/topics",
+            json!({"category_id": category, "title": "Winter tyres for the commuter", "body": "Which ones do you run in the snow?"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let first = &topic["first_post"]["author"];
+    assert_eq!(
+        (
+            first["club_member"].as_bool(),
+            first["club_tier"].as_str(),
+            first["official"].as_bool()
+        ),
+        (Some(true), Some("Fan"), Some(false)),
+        "{topic}"
+    );
+    let path = format!("/api/v1/topics/{}/posts", topic["id"]);
+    let reply: Value = app
+        .post_json(
+            &staff,
+            &path,
+            json!({"body": "We recommend the studded ones from November."}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            reply["author"]["official"].as_bool(),
+            reply["author"]["role"].as_str()
+        ),
+        (Some(true), Some("staff")),
+        "{reply}"
+    );
+    let res = app
+        .post_json(&partner, &path, json!({"body": "We stock those in every size."}))
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+
+    let thread = app.get_json(&app.client(), &path).await;
+    let authors: Vec<(String, Value)> = thread["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["author"]["username"].as_str().unwrap().to_owned(),
+                p["author"]["badges"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        authors,
+        vec![
+            ("fan".to_owned(), json!(["Fan club · Fan"])),
+            ("sam".to_owned(), json!(["Staff", "Official"])),
+            ("pat".to_owned(), json!(["Partner · Acme Rides"])),
+        ],
+        "{thread}"
+    );
+    assert_eq!(thread["items"][2]["author"]["partner_label"], "Acme Rides");
+    assert!(thread["items"][2]["author"]["role"].is_null());
+}

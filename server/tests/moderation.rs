@@ -481,6 +481,55 @@ async fn sanctions_policy_rules_merge_and_the_staff_inbox_over_the_api() {
         .post_json(&staff, &format!("/api/v1/staff/inbox/{item}/assign"), json!({}))
         .await;
     assert_eq!(res.status(), StatusCode::OK);
+    // Staff hand items to each other (a body naming the assignee); the inbox says who holds what.
+    let assign = app.url(&format!("/api/v1/staff/inbox/{item}/assign"));
+    let res = app
+        .post_json(
+            &staff,
+            &format!("/api/v1/staff/inbox/{item}/assign"),
+            json!({"to": "the_admin"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let held = app
+        .get_json(&staff, "/api/v1/staff/inbox?assignee=the_admin")
+        .await;
+    assert_eq!(held["items"][0]["assigned_to"], "the_admin", "{held}");
+    assert!(
+        held["holders"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["username"] == "the_admin" && h["holding"] == 1),
+        "{held}"
+    );
+    let (status, _, body) = error_code(
+        app.post_json(
+            &staff,
+            &format!("/api/v1/staff/inbox/{item}/assign"),
+            json!({"to": "rider"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body["error"]["fields"]["to"].is_string(), "{body}");
+    // Without a body (as before): to oneself.
+    assert_eq!(staff.post(&assign).send().await.unwrap().status(), StatusCode::OK);
+    let mine = app.get_json(&staff, "/api/v1/staff/inbox?assignee=me").await;
+    assert_eq!(mine["items"][0]["assigned_to"], "sam", "{mine}");
+    let page = staff
+        .get(app.url("/staff/inbox"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Who holds what") && page.contains("name=\"to\""),
+        "the page offers any staff member"
+    );
     assert_eq!(
         reply(
             &app,

@@ -352,3 +352,121 @@ async fn ask_answer_vote_accept_over_the_api() {
         .unwrap();
     assert!(list_html.contains(&format!("/q/{qid}")));
 }
+
+/// Time to first answer: in the API (question and list), in the list of answered questions, and on the question
+/// page for the brand's team only (members do not see the team's timings).
+#[tokio::test]
+async fn time_to_first_answer_is_shown_to_staff_and_in_answered_lists() {
+    use diesel_async::RunQueryDsl;
+    let app = TestApp::spawn().await;
+    let admin = app.admin().await;
+    created(
+        app.post_json(
+            &admin,
+            "/api/v1/categories",
+            json!({"slug": "questions", "name": "Questions"}),
+        )
+        .await,
+    )
+    .await;
+    let bike = created(
+        app.post_json(
+            &admin,
+            "/api/v1/products",
+            json!({"name": "Lumen X2", "slug": "lumen-x2"}),
+        )
+        .await,
+    )
+    .await;
+    let asker = member(&app, "asker").await;
+    let helper = member(&app, "helper").await;
+    let staff = app.member("sam", 9, vec![domain::accounts::Role::Staff]).await;
+    let q = created(
+        app.post_json(
+            &asker,
+            "/api/v1/questions",
+            json!({"title": "Anybody experience with X2 winter range?", "body": "How far in the cold?", "products": [bike["id"]]}),
+        )
+        .await,
+    )
+    .await;
+    let qid = q["id"].as_i64().unwrap();
+    let page = staff
+        .get(app.url(&format!("/q/{qid}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Waiting for a first answer for"),
+        "staff see how long it waits"
+    );
+
+    // Asked three hours and a quarter before the answer.
+    let mut conn = domain::db::conn(app.hearth.db()).await.unwrap();
+    diesel::sql_query(
+        "UPDATE questions SET asked_at = now() - interval '3 hours 15 minutes' WHERE topic_id = $1",
+    )
+    .bind::<diesel::sql_types::BigInt, _>(qid)
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    drop(conn);
+    created(
+        app.post_json(
+            &helper,
+            &format!("/api/v1/questions/{qid}/answers"),
+            json!({"body": "About 40 km at minus five with the eco setting."}),
+        )
+        .await,
+    )
+    .await;
+
+    let api = app.get_json(&asker, &format!("/api/v1/questions/{qid}")).await;
+    let secs = api["time_to_first_answer_seconds"].as_i64().unwrap();
+    assert!((3 * 3600 + 15 * 60..3 * 3600 + 16 * 60).contains(&secs), "{api}");
+    let listed = app.get_json(&asker, "/api/v1/questions?filter=answered").await;
+    assert_eq!(
+        listed["items"][0]["time_to_first_answer_seconds"].as_i64(),
+        Some(secs),
+        "{listed}"
+    );
+
+    let page = staff
+        .get(app.url(&format!("/q/{qid}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("First answer after 3 h 15 min"),
+        "the team sees the timing"
+    );
+    let page = asker
+        .get(app.url(&format!("/q/{qid}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("First answer after"), "members do not");
+    let list = app
+        .client()
+        .get(app.url("/questions?filter=answered"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(list.contains("data-testid=\"first-answer-after\""), "{list}");
+    assert!(
+        list.contains("3 h 15 min"),
+        "the list of answered questions shows it"
+    );
+}

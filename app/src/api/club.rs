@@ -462,3 +462,157 @@ pub async fn reputation_formula() -> Result<FormulaInfo, AppError> {
             .collect(),
     })
 }
+
+/// A tier as the club's settings page shows it (codes included: only the team sees this page).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TierSettings {
+    pub slug: String,
+    pub name: String,
+    pub rank: i32,
+    pub min_reputation: i32,
+    pub description: String,
+    /// (title, body, code, link)
+    pub perks: Vec<(String, String, Option<String>, Option<String>)>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClubSettingsView {
+    /// Staff may grant tiers; admins also define tiers and perks.
+    pub allowed: bool,
+    pub admin: bool,
+    pub tiers: Vec<TierSettings>,
+}
+
+/// `/admin/club`: tiers with their perks (staff and admins).
+#[server(endpoint = "club/settings")]
+pub async fn club_settings() -> Result<ClubSettingsView, AppError> {
+    let hearth = ssr::hearth()?;
+    let actor = ssr::require_actor()?;
+    if !actor.roles.is_staff() {
+        ssr::set_status(actix_web::http::StatusCode::FORBIDDEN);
+        return Ok(ClubSettingsView::default());
+    }
+    let tiers = domain::club::tiers_with_perks(&hearth, None, true)
+        .await
+        .map_err(ssr::to_app_error)?;
+    Ok(ClubSettingsView {
+        allowed: true,
+        admin: actor.roles.is_admin(),
+        tiers: tiers
+            .into_iter()
+            .map(|t| TierSettings {
+                slug: t.tier.slug,
+                name: t.tier.name,
+                rank: t.tier.rank,
+                min_reputation: t.tier.min_reputation,
+                description: t.tier.description,
+                perks: t
+                    .perks
+                    .into_iter()
+                    .map(|p| (p.title, p.body, p.code, p.link))
+                    .collect(),
+            })
+            .collect(),
+    })
+}
+
+#[cfg(feature = "ssr")]
+fn whole_number(errors: &mut domain::FieldErrors, field: &str, raw: &str) -> i32 {
+    match raw.trim().parse::<i32>() {
+        Ok(n) => n,
+        Err(_) => {
+            errors.add(field, "must be a whole number");
+            0
+        }
+    }
+}
+
+/// Creates a tier or changes the one with that slug (admins; audited).
+#[server(endpoint = "club/settings/tier")]
+pub async fn save_club_tier(
+    slug: String,
+    name: String,
+    rank: String,
+    min_reputation: String,
+    description: String,
+) -> Result<(), AppError> {
+    let hearth = ssr::hearth()?;
+    let actor = ssr::require_actor()?;
+    let values = [
+        ("slug", slug.as_str()),
+        ("name", name.as_str()),
+        ("rank", rank.as_str()),
+        ("min_reputation", min_reputation.as_str()),
+        ("description", description.as_str()),
+    ];
+    let mut errors = domain::FieldErrors::new();
+    let input = domain::club::TierInput {
+        slug: slug.clone(),
+        name: name.clone(),
+        rank: whole_number(&mut errors, "rank", &rank),
+        min_reputation: whole_number(&mut errors, "min_reputation", &min_reputation),
+        description: description.clone(),
+    };
+    errors
+        .into_result()
+        .map_err(|e| ssr::to_app_error(e).with_values(&values))?;
+    domain::club::save_tier(&hearth, &actor, &input)
+        .await
+        .map_err(|e| ssr::to_app_error(e).with_values(&values))?;
+    leptos_actix::redirect("/admin/club?saved=tier");
+    Ok(())
+}
+
+/// Adds a perk to a tier (admins; audited).
+#[server(endpoint = "club/settings/perk")]
+pub async fn add_club_perk(
+    tier: String,
+    title: String,
+    body: String,
+    code: String,
+    link: String,
+) -> Result<(), AppError> {
+    let hearth = ssr::hearth()?;
+    let actor = ssr::require_actor()?;
+    let input = domain::club::PerkInput {
+        title,
+        body,
+        code,
+        link,
+    };
+    domain::club::add_perk(&hearth, &actor, &tier, &input)
+        .await
+        .map_err(|e| {
+            ssr::to_app_error(e).with_values(&[
+                ("title", &input.title),
+                ("body", &input.body),
+                ("code", &input.code),
+                ("link", &input.link),
+            ])
+        })?;
+    leptos_actix::redirect("/admin/club?saved=perk");
+    Ok(())
+}
+
+/// Grants a club member a tier, or takes a grant back with an empty tier (staff; audited).
+#[server(endpoint = "club/settings/grant")]
+pub async fn grant_club_tier(username: String, tier: String, reason: String) -> Result<(), AppError> {
+    let hearth = ssr::hearth()?;
+    let actor = ssr::require_actor()?;
+    let values = [
+        ("username", username.as_str()),
+        ("tier", tier.as_str()),
+        ("reason", reason.as_str()),
+    ];
+    let member = domain::accounts::find_by_username(&hearth, username.trim().trim_start_matches('@'))
+        .await
+        .map_err(ssr::to_app_error)?
+        .ok_or_else(|| {
+            ssr::to_app_error(domain::DomainError::invalid("username", "no such member")).with_values(&values)
+        })?;
+    domain::club::grant_tier(&hearth, &actor, member.id, Some(tier.as_str()), &reason)
+        .await
+        .map_err(|e| ssr::to_app_error(e).with_values(&values))?;
+    leptos_actix::redirect("/admin/club?saved=grant");
+    Ok(())
+}

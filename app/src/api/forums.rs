@@ -202,45 +202,12 @@ mod convert {
         }
     }
 
-    pub fn badges(
-        roles: &[Option<String>],
-        partner: Option<&str>,
-        club: bool,
-        tier: Option<&str>,
-    ) -> Vec<String> {
-        let roles = domain::accounts::Roles::from_db(roles);
-        let mut out = Vec::new();
-        if roles.is_admin() || roles.list().contains(&domain::accounts::Role::Staff) {
-            out.push("Staff".to_owned());
-            out.push("Official".to_owned());
-        } else if roles.list().contains(&domain::accounts::Role::Moderator) {
-            out.push("Moderator".to_owned());
-        } else if roles.list().contains(&domain::accounts::Role::Product) {
-            out.push("Product team".to_owned());
-        }
-        if let Some(p) = partner {
-            out.push(format!("Partner · {p}"));
-        }
-        if club {
-            out.push(match tier {
-                Some(tier) => format!("Fan club · {tier}"),
-                None => "Fan club".to_owned(),
-            });
-        }
-        out
-    }
-
     pub fn post(p: PostView, viewer: &domain::forums::Viewer) -> PostInfo {
         let (created, created_iso) = when(p.created_at);
         PostInfo {
             can_edit: viewer.user_id.is_some_and(|u| u.0 == p.author_id) || viewer.manages_topics(),
             mine: viewer.user_id.is_some_and(|u| u.0 == p.author_id),
-            badges: badges(
-                &p.author_roles,
-                p.author_partner_label.as_deref(),
-                p.author_club,
-                p.author_tier.as_deref(),
-            ),
+            badges: p.author_marks().badges(),
             author_name: p
                 .author_display_name
                 .clone()
@@ -586,6 +553,26 @@ pub async fn manage_topic(
         .await
         .map_err(ssr::to_app_error)?;
     leptos_actix::redirect(&format!("/t/{topic_id}"));
+    Ok(())
+}
+
+/// Merges this topic into another (the team's tools): `into` is the other topic's number or its address
+/// (`/t/123`, a full URL, a link to one of its posts). Goes to the merged topic.
+#[server(endpoint = "forums/merge")]
+pub async fn merge_topic(topic_id: i64, into: String, reason: Option<String>) -> Result<(), AppError> {
+    let hearth = ssr::hearth()?;
+    let actor = ssr::require_actor()?;
+    let target = domain::forums::parse_topic_ref(&into).map_err(ssr::to_app_error)?;
+    let merged = domain::forums::merge_topic(
+        &hearth,
+        &actor,
+        domain::ids::TopicId(topic_id),
+        target,
+        reason.as_deref().unwrap_or(""),
+    )
+    .await
+    .map_err(ssr::to_app_error)?;
+    leptos_actix::redirect(&format!("/t/{}?merged={topic_id}", merged.id));
     Ok(())
 }
 

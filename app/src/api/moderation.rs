@@ -132,13 +132,15 @@ pub async fn decide(item_id: i64, decision: String, reason: String) -> Result<()
     Ok(())
 }
 
-/// Warns, suspends, bans or lifts a suspension (`action`), from the queue.
+/// Warns, suspends, bans or lifts a suspension (`action`), from the queue, a profile or a post; comes back to
+/// `return_to` (a path on this site; the queue by default).
 #[server(endpoint = "mod/sanction")]
 pub async fn sanction_member(
     user_id: i64,
     action: String,
     until: String,
     reason: String,
+    return_to: Option<String>,
 ) -> Result<(), AppError> {
     use domain::moderation::{Sanction, sanctions};
     let hearth = ssr::hearth()?;
@@ -161,7 +163,12 @@ pub async fn sanction_member(
     domain::moderation::sanction(&hearth, &actor, domain::ids::UserId(user_id), sanction, &reason)
         .await
         .map_err(ssr::to_app_error)?;
-    leptos_actix::redirect(&format!("/mod?done={action}"));
+    let back = return_to
+        .filter(|r| r.starts_with('/') && !r.starts_with("//") && !r.contains(['\\', '\r', '\n']))
+        .unwrap_or_else(|| "/mod".to_owned());
+    let back = back.split('#').next().unwrap_or("/mod");
+    let joiner = if back.contains('?') { '&' } else { '?' };
+    leptos_actix::redirect(&format!("{back}{joiner}done={action}"));
     Ok(())
 }
 
@@ -314,6 +321,10 @@ pub struct InboxView {
     pub next: Option<String>,
     pub waiting: i64,
     pub median_first_response: Option<String>,
+    /// The brand's staff (username, shown name) and how many waiting items each holds, most loaded first.
+    pub holders: Vec<(String, String, i64)>,
+    /// The signed-in staff member's username.
+    pub me: String,
 }
 
 /// "3 h 20 min", "2 d 4 h", "45 min".
@@ -328,7 +339,7 @@ pub fn duration_words(secs: i64) -> String {
 
 /// The staff inbox, oldest first.
 #[server(endpoint = "staff/inbox")]
-pub async fn staff_inbox(kind: String, after: String) -> Result<InboxView, AppError> {
+pub async fn staff_inbox(kind: String, assignee: String, after: String) -> Result<InboxView, AppError> {
     let hearth = ssr::hearth()?;
     let actor = ssr::require_actor()?;
     if !actor.roles.is_staff() {
@@ -337,15 +348,19 @@ pub async fn staff_inbox(kind: String, after: String) -> Result<InboxView, AppEr
     }
     let after = domain::cursor::parse(Some(&after)).map_err(ssr::to_app_error)?;
     let kind = (!kind.trim().is_empty()).then_some(kind);
-    let page = domain::moderation::inbox::list(
+    let page = domain::moderation::inbox::list_held(
         &hearth,
         &actor,
         kind.as_deref(),
+        Some(assignee.as_str()),
         after,
         domain::moderation::inbox::INBOX_PAGE,
     )
     .await
     .map_err(ssr::to_app_error)?;
+    let holders = domain::moderation::inbox::holders(&hearth, &actor)
+        .await
+        .map_err(ssr::to_app_error)?;
     let now = chrono::Utc::now();
     Ok(InboxView {
         allowed: true,
@@ -367,24 +382,24 @@ pub async fn staff_inbox(kind: String, after: String) -> Result<InboxView, AppEr
         next: page.next.map(domain::cursor::encode),
         waiting: page.waiting,
         median_first_response: page.median_first_response_secs.map(duration_words),
+        holders: holders
+            .into_iter()
+            .map(|h| {
+                let shown = h.display_name.unwrap_or_else(|| h.username.clone());
+                (h.username, shown, h.holding)
+            })
+            .collect(),
+        me: actor.username.clone(),
     })
 }
 
-/// Assigns an inbox item to oneself or marks it handled.
+/// Assigns an inbox item (to oneself, or to the staff member chosen in `to`), releases it, or marks it handled.
 #[server(endpoint = "staff/inbox/act")]
-pub async fn inbox_action(item_id: i64, action: String) -> Result<(), AppError> {
+pub async fn inbox_action(item_id: i64, action: String, to: Option<String>) -> Result<(), AppError> {
     let hearth = ssr::hearth()?;
     let actor = ssr::require_actor()?;
-    let action = match action.as_str() {
-        "handle" => domain::moderation::inbox::InboxAction::Handle,
-        "assign" => domain::moderation::inbox::InboxAction::Assign,
-        _ => {
-            return Err(ssr::to_app_error(domain::DomainError::invalid(
-                "action",
-                "must be assign or handle",
-            )));
-        }
-    };
+    let action =
+        domain::moderation::inbox::InboxAction::parse(&action, to.as_deref()).map_err(ssr::to_app_error)?;
     domain::moderation::inbox::act(&hearth, &actor, item_id, action)
         .await
         .map_err(ssr::to_app_error)?;

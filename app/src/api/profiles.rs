@@ -20,6 +20,14 @@ pub struct ProfileInfo {
     pub owns: Vec<String>,
     #[serde(default)]
     pub standing: Option<StandingInfo>,
+    #[serde(default)]
+    pub user_id: i64,
+    /// The viewer moderates and this is someone else: the page offers warnings and suspensions.
+    #[serde(default)]
+    pub can_sanction: bool,
+    /// For moderators: suspended until (`YYYY-MM-DD HH:MM UTC`).
+    #[serde(default)]
+    pub suspended_until: Option<String>,
 }
 
 /// Reputation with its breakdown, trust level, club tier and badges.
@@ -59,9 +67,20 @@ pub async fn get_profile(username: String) -> Result<Option<ProfileInfo>, AppErr
         Some(row) => Some(standing(&hearth, row).await?),
         None => None,
     };
+    let viewer = ssr::actor();
     Ok(row.map(|row| {
+        let can_sanction = viewer
+            .as_ref()
+            .is_some_and(|v| (v.roles.is_moderator() || v.roles.is_staff()) && v.id != row.id);
         let profile = domain::accounts::Profile::from(&row);
         ProfileInfo {
+            user_id: row.id.0,
+            can_sanction,
+            suspended_until: row
+                .suspended_until
+                .filter(|_| can_sanction)
+                .filter(|u| *u > chrono::Utc::now())
+                .map(|u| u.format("%Y-%m-%d %H:%M UTC").to_string()),
             username: profile.username,
             display_name: profile.display_name,
             bio: profile.bio,
@@ -146,6 +165,9 @@ pub async fn my_profile() -> Result<Option<(ProfileInfo, String, bool)>, AppErro
                 joined: profile.created_at.format("%B %Y").to_string(),
                 owns: Vec::new(),
                 standing: None,
+                user_id: row.id.0,
+                can_sanction: false,
+                suspended_until: None,
             },
             row.email.clone(),
             matches!(actor.auth, domain::accounts::AuthMethod::Session { .. }),

@@ -39,6 +39,8 @@ pub struct QuestionItem {
     pub asked: String,
     pub asked_iso: String,
     pub products: Vec<(String, String)>,
+    /// How long the first answer took ("2 h 15 min"; None: unanswered).
+    pub first_answer_after: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,6 +84,8 @@ pub struct QuestionView {
     pub answers: Vec<AnswerInfo>,
     pub views: i64,
     pub asked: String,
+    /// For the brand's team: how long the first answer took, or how long the question has waited.
+    pub answer_timing: Option<String>,
     pub locked: bool,
     pub signed_in: bool,
     pub can_answer: bool,
@@ -268,6 +272,7 @@ pub async fn questions(
                     author: q.author_username,
                     asked,
                     asked_iso,
+                    first_answer_after: q.seconds_to_first_answer().map(super::moderation::duration_words),
                 }
             })
             .collect(),
@@ -366,6 +371,17 @@ pub async fn question(id: i64) -> Result<QuestionView, AppError> {
             .collect(),
         views: page.topic.view_count,
         asked,
+        answer_timing: viewer
+            .team
+            .then(|| match page.question.seconds_to_first_answer() {
+                Some(secs) => format!("First answer after {}", super::moderation::duration_words(secs)),
+                None => format!(
+                    "Waiting for a first answer for {}",
+                    super::moderation::duration_words(
+                        (chrono::Utc::now() - page.question.asked_at).num_seconds().max(0)
+                    )
+                ),
+            }),
         locked: page.topic.locked,
         signed_in,
         can_answer: signed_in && (!page.topic.locked || viewer.manages_topics()),

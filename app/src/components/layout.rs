@@ -39,6 +39,11 @@ pub fn Layout(children: Children) -> impl IntoView {
                         {(!brand.tagline.is_empty()).then(|| view! { <span class="brand-tagline">{brand.tagline.clone()}</span> })}
                     </span>
                 </a>
+                // One set of links: below 52rem a "Menu" disclosure (a <details>, so it works without JavaScript)
+                // folds them; wider, the same element shows them in the bar (style/components.css).
+                <details class="nav-menu">
+                <summary class="nav-menu-button">"Menu"</summary>
+                <div class="nav-menu-panel">
                 <nav class="site-nav" aria-label="Main">
                     <ul>
                         <li><a href="/">"Home"</a></li>
@@ -76,6 +81,8 @@ pub fn Layout(children: Children) -> impl IntoView {
                         }.into_any(),
                     }}
                 </nav>
+                </div>
+                </details>
             </div>
         </header>
         <main id="main" tabindex="-1">

@@ -7,6 +7,7 @@ mod hydration_probe;
 mod layout;
 mod notice;
 mod page_title;
+mod sanction_form;
 mod topic_list;
 
 pub use composer::Composer;
@@ -16,4 +17,5 @@ pub use hydration_probe::HydrationProbe;
 pub use layout::Layout;
 pub use notice::Notice;
 pub use page_title::{PageTitle, escape_title};
+pub use sanction_form::SanctionForm;
 pub use topic_list::TopicList;

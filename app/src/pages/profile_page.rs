@@ -1,9 +1,10 @@
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::forums::member_topics;
+use crate::api::moderation::SanctionMember;
 use crate::api::profiles::get_profile;
-use crate::components::{PageTitle, TopicList};
+use crate::components::{FormErrors, Notice, PageTitle, SanctionForm, TopicList};
 use crate::pages::not_found_page::NotFoundPage;
 
 /// A member's public profile.
@@ -14,9 +15,13 @@ pub fn ProfilePage() -> impl IntoView {
     let key = username.clone();
     let profile = Resource::new_blocking(move || key.clone(), get_profile);
     let topics = Resource::new_blocking(move || username.clone(), |u| member_topics(u, None));
+    let done = crate::pages::query_param("done");
+    let sanction_error = use_query_map().with_untracked(crate::api::url_error::<SanctionMember>);
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-            {move || Suspend::new(async move {
+            {move || {
+            let (done, sanction_error) = (done.clone(), sanction_error.clone());
+            Suspend::new(async move {
                 match profile.await {
                     Ok(Some(p)) => {
                         let name = p.display_name.clone().unwrap_or_else(|| p.username.clone());
@@ -31,6 +36,18 @@ pub fn ProfilePage() -> impl IntoView {
                                     {p.partner_label.clone().map(|l| view! { <li class="badge badge-partner">"Partner · " {l}</li> })}
                                 </ul>
                                 {(!p.bio.is_empty()).then(|| view! { <p class="bio">{p.bio.clone()}</p> })}
+                                {p.can_sanction.then(|| {
+                                    let back = format!("/u/{}", p.username);
+                                    view! {
+                                        <section class="card" aria-labelledby="member-moderation" id="moderate">
+                                            <h2 id="member-moderation">"Moderation"</h2>
+                                            {done.clone().map(|d| view! { <Notice>{format!("Done: {d}.")}</Notice> })}
+                                            <FormErrors error=Signal::stored(sanction_error.clone())/>
+                                            {p.suspended_until.clone().map(|u| view! { <p data-testid="suspended-until">"Suspended until " {u} "."</p> })}
+                                            <SanctionForm user_id=p.user_id username=p.username.clone() key="profile".to_owned() return_to=back/>
+                                        </section>
+                                    }
+                                })}
                                 {p.standing.clone().map(|s| view! { <Standing standing=s/> })}
                                 {(!p.owns.is_empty()).then(|| view! {
                                     <section aria-labelledby="member-owns">
@@ -55,7 +72,8 @@ pub fn ProfilePage() -> impl IntoView {
                     Ok(None) => view! { <NotFoundPage/> }.into_any(),
                     Err(e) => view! { <p class="error">{e.message}</p> }.into_any(),
                 }
-            })}
+            })
+            }}
         </Suspense>
     }
 }

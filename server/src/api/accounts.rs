@@ -1,5 +1,6 @@
 //! Accounts over the API: sign-up, verification, log-in/out, passwords, the caller's profile and tokens.
 
+use super::Body;
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
@@ -83,7 +84,7 @@ pub struct SignupResponse {
 pub async fn signup(
     hearth: web::Data<Hearth>,
     caller: Caller,
-    body: web::Json<SignupRequest>,
+    body: Body<SignupRequest>,
 ) -> ApiResult<HttpResponse> {
     let input = accounts::SignupInput {
         email: body.email.clone(),
@@ -131,7 +132,7 @@ pub async fn login(
     hearth: web::Data<Hearth>,
     config: web::Data<Config>,
     caller: Caller,
-    body: web::Json<LoginRequest>,
+    body: Body<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
     let input = accounts::LoginInput {
         login: body.login.clone(),
@@ -185,7 +186,7 @@ pub struct VerifiedResponse {
         (status = 200, body = VerifiedResponse),
         (status = 400, description = "Unknown, used or expired token", body = ErrorBody),
     ))]
-pub async fn verify(hearth: web::Data<Hearth>, body: web::Json<TokenRequest>) -> ApiResult<HttpResponse> {
+pub async fn verify(hearth: web::Data<Hearth>, body: Body<TokenRequest>) -> ApiResult<HttpResponse> {
     let user = accounts::verify_email(&hearth, &body.token).await?;
     Ok(HttpResponse::Ok().json(VerifiedResponse {
         verified: true,
@@ -205,7 +206,7 @@ pub struct EmailRequest {
 pub async fn resend_verification(
     hearth: web::Data<Hearth>,
     caller: Caller,
-    body: web::Json<EmailRequest>,
+    body: Body<EmailRequest>,
 ) -> ApiResult<HttpResponse> {
     accounts::resend_verification(&hearth, &body.email, &caller.0.client).await?;
     Ok(HttpResponse::Accepted().finish())
@@ -217,7 +218,7 @@ pub async fn resend_verification(
 pub async fn request_password_reset(
     hearth: web::Data<Hearth>,
     caller: Caller,
-    body: web::Json<EmailRequest>,
+    body: Body<EmailRequest>,
 ) -> ApiResult<HttpResponse> {
     accounts::request_password_reset(&hearth, &body.email, &caller.0.client).await?;
     Ok(HttpResponse::Accepted().finish())
@@ -235,7 +236,7 @@ pub struct ResetConfirmRequest {
     responses((status = 204), (status = 400, description = "Bad token or weak password", body = ErrorBody)))]
 pub async fn confirm_password_reset(
     hearth: web::Data<Hearth>,
-    body: web::Json<ResetConfirmRequest>,
+    body: Body<ResetConfirmRequest>,
 ) -> ApiResult<HttpResponse> {
     accounts::confirm_password_reset(&hearth, &body.token, &body.password).await?;
     Ok(HttpResponse::NoContent().finish())
@@ -254,7 +255,7 @@ pub struct ChangePasswordRequest {
 pub async fn change_password(
     hearth: web::Data<Hearth>,
     caller: Caller,
-    body: web::Json<ChangePasswordRequest>,
+    body: Body<ChangePasswordRequest>,
 ) -> ApiResult<HttpResponse> {
     accounts::change_password(
         &hearth,
@@ -301,7 +302,7 @@ pub struct UpdateMeRequest {
 pub async fn update_me(
     hearth: web::Data<Hearth>,
     caller: Caller,
-    body: web::Json<UpdateMeRequest>,
+    body: Body<UpdateMeRequest>,
 ) -> ApiResult<HttpResponse> {
     let actor = caller.actor()?;
     let row = load_row(&hearth, actor).await?;
@@ -374,7 +375,7 @@ impl From<&api_tokens::ApiToken> for TokenResponse {
 pub async fn create_token(
     hearth: web::Data<Hearth>,
     caller: Caller,
-    body: web::Json<CreateTokenRequest>,
+    body: Body<CreateTokenRequest>,
 ) -> ApiResult<HttpResponse> {
     let body = body.into_inner();
     let input = api_tokens::NewToken {

@@ -1,5 +1,6 @@
 //! The brand the community runs under.
 
+use super::Body;
 use actix_web::{HttpResponse, web};
 use domain::Hearth;
 use domain::brand::{self, Brand, BrandInput};
@@ -62,7 +63,7 @@ pub struct BrandRequest {
 pub async fn update(
     hearth: web::Data<Hearth>,
     caller: Caller,
-    body: web::Json<BrandRequest>,
+    body: Body<BrandRequest>,
 ) -> ApiResult<HttpResponse> {
     let input = BrandInput {
         name: body.name.clone(),

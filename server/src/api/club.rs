@@ -1,6 +1,7 @@
 //! The fan club over HTTP: membership, tiers and perks, staff grants, the directory, events and RSVPs, and the
 //! public reputation formula.
 
+use super::Body;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use domain::club::{self, Event, EventView, Membership, Rsvp};
@@ -92,7 +93,7 @@ pub struct DirectoryRequest {
 pub async fn set_directory(
     hearth: web::Data<Hearth>,
     caller: Caller,
-    body: web::Json<DirectoryRequest>,
+    body: Body<DirectoryRequest>,
 ) -> ApiResult<HttpResponse> {
     let actor = caller.actor()?;
     club::set_in_directory(&hearth, actor, body.in_directory).await?;
@@ -181,7 +182,7 @@ pub struct TierRequest {
 pub async fn save_tier(
     hearth: web::Data<Hearth>,
     caller: Caller,
-    body: web::Json<TierRequest>,
+    body: Body<TierRequest>,
 ) -> ApiResult<HttpResponse> {
     let actor = caller.actor()?;
     let existing = club::tier_by_slug(&hearth, &body.slug).await.ok();
@@ -250,7 +251,7 @@ pub async fn add_perk(
     hearth: web::Data<Hearth>,
     caller: Caller,
     slug: web::Path<String>,
-    body: web::Json<PerkRequest>,
+    body: Body<PerkRequest>,
 ) -> ApiResult<HttpResponse> {
     let actor = caller.actor()?;
     let p = club::add_perk(
@@ -291,7 +292,7 @@ pub async fn grant(
     hearth: web::Data<Hearth>,
     caller: Caller,
     id: web::Path<i64>,
-    body: web::Json<GrantRequest>,
+    body: Body<GrantRequest>,
 ) -> ApiResult<HttpResponse> {
     let actor = caller.actor()?;
     let m = club::grant_tier(
@@ -514,7 +515,7 @@ pub struct EventRequest {
 pub async fn create_event(
     hearth: web::Data<Hearth>,
     caller: Caller,
-    body: web::Json<EventRequest>,
+    body: Body<EventRequest>,
 ) -> ApiResult<HttpResponse> {
     let actor = caller.actor()?;
     let event = club::create_event(

@@ -1,5 +1,6 @@
 //! Forums over the API: categories, topics, posts, the team's topic tools, watching and search.
 
+use super::Body;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use domain::forums::views::{self, PostView, TopicScope, TopicSummary};
@@ -123,7 +124,7 @@ impl From<&CategoryRequest> for forums::CategoryInput {
 pub async fn create_category(
     hearth: web::Data<Hearth>,
     caller: Caller,
-    body: web::Json<CategoryRequest>,
+    body: Body<CategoryRequest>,
 ) -> ApiResult<HttpResponse> {
     let created = forums::create_category(&hearth, caller.actor()?, &(&*body).into()).await?;
     Ok(HttpResponse::Created().json(CategoryResponse::from(&created)))
@@ -137,7 +138,7 @@ pub async fn update_category(
     hearth: web::Data<Hearth>,
     caller: Caller,
     id: web::Path<i64>,
-    body: web::Json<CategoryRequest>,
+    body: Body<CategoryRequest>,
 ) -> ApiResult<HttpResponse> {
     let updated = forums::update_category(
         &hearth,
@@ -153,6 +154,49 @@ pub async fn update_category(
 pub struct AuthorRef {
     pub username: String,
     pub display_name: Option<String>,
+}
+
+/// A post's author with the marks the page shows beside the name.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PostAuthor {
+    pub username: String,
+    pub display_name: Option<String>,
+    /// Staff answering for the brand: the page marks the post "Official".
+    pub official: bool,
+    /// staff, moderator or product (the brand's team only; admins show as staff).
+    pub role: Option<String>,
+    /// The partner company the author represents.
+    pub partner_label: Option<String>,
+    pub club_member: bool,
+    /// The name of the author's fan-club tier.
+    pub club_tier: Option<String>,
+    /// The labels the page shows, in its order ("Staff", "Official", "Partner · …", "Fan club · …").
+    pub badges: Vec<String>,
+}
+
+impl PostAuthor {
+    pub(crate) fn new(username: String, display_name: Option<String>, marks: &views::AuthorMarks) -> Self {
+        PostAuthor {
+            username,
+            display_name,
+            official: marks.official(),
+            role: marks.role().map(|r| r.as_str().to_owned()),
+            partner_label: marks.partner_label.clone(),
+            club_member: marks.club,
+            club_tier: marks.tier.clone(),
+            badges: marks.badges(),
+        }
+    }
+
+    /// The actor, who has just written a post.
+    pub(crate) async fn of_actor(hearth: &Hearth, actor: &domain::accounts::Actor) -> ApiResult<Self> {
+        let marks = views::author_marks(hearth, actor.id).await?;
+        Ok(PostAuthor::new(
+            actor.username.clone(),
+            actor.display_name.clone(),
+            &marks,
+        ))
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -280,7 +324,7 @@ pub struct PostResponse {
     pub id: i64,
     pub topic_id: i64,
     pub post_number: i32,
-    pub author: AuthorRef,
+    pub author: PostAuthor,
     /// Sanitised HTML.
     pub body_html: String,
     /// The Markdown source (in answers to the author's own create and edit).
@@ -298,6 +342,7 @@ pub struct PostResponse {
 }
 
 pub(crate) fn post_view(p: PostView) -> PostResponse {
+    let marks = p.author_marks();
     PostResponse {
         url: format!(
             "/t/{}?page={}#post-{}",
@@ -308,10 +353,7 @@ pub(crate) fn post_view(p: PostView) -> PostResponse {
         id: p.id,
         topic_id: p.topic_id,
         post_number: p.post_number,
-        author: AuthorRef {
-            username: p.author_username,
-            display_name: p.author_display_name,
-        },
+        author: PostAuthor::new(p.author_username, p.author_display_name, &marks),
         body_html: p.body_html,
         body: None,
         status: p.status,
@@ -323,7 +365,7 @@ pub(crate) fn post_view(p: PostView) -> PostResponse {
     }
 }
 
-pub(crate) fn post_row(p: PostRow, author: &domain::accounts::Actor) -> PostResponse {
+pub(crate) fn post_row(p: PostRow, author: PostAuthor) -> PostResponse {
     PostResponse {
         url: format!(
             "/t/{}?page={}#post-{}",
@@ -334,10 +376,7 @@ pub(crate) fn post_row(p: PostRow, author: &domain::accounts::Actor) -> PostResp
         id: p.id.0,
         topic_id: p.topic_id.0,
         post_number: p.post_number,
-        author: AuthorRef {
-            username: author.username.clone(),
-            display_name: author.display_name.clone(),
-        },
+        author,
         body_html: p.body_html,
         body: Some(p.body_md),
         status: p.status,
@@ -479,7 +518,7 @@ pub struct CreatedTopic {
     pub url: String,
 }
 
-fn created_topic(topic: TopicRow, post: PostRow, actor: &domain::accounts::Actor) -> CreatedTopic {
+fn created_topic(topic: TopicRow, post: PostRow, author: PostAuthor) -> CreatedTopic {
     CreatedTopic {
         url: format!("/t/{}", topic.id),
         id: topic.id.0,
@@ -488,7 +527,7 @@ fn created_topic(topic: TopicRow, post: PostRow, actor: &domain::accounts::Actor
         status: topic.status,
         held_reason: topic.held_reason,
         created_at: topic.created_at,
-        first_post: post_row(post, actor),
+        first_post: post_row(post, author),
     }
 }
 
@@ -499,7 +538,7 @@ fn created_topic(topic: TopicRow, post: PostRow, actor: &domain::accounts::Actor
 pub async fn create_topic(
     hearth: web::Data<Hearth>,
     caller: Caller,
-    body: web::Json<NewTopicRequest>,
+    body: Body<NewTopicRequest>,
 ) -> ApiResult<HttpResponse> {
     let actor = caller.actor()?;
     let input = forums::NewTopicInput {
@@ -508,7 +547,8 @@ pub async fn create_topic(
         body: body.body.clone(),
     };
     let (topic, post) = forums::create_topic(&hearth, actor, &input).await?;
-    Ok(HttpResponse::Created().json(created_topic(topic, post, actor)))
+    let author = PostAuthor::of_actor(&hearth, actor).await?;
+    Ok(HttpResponse::Created().json(created_topic(topic, post, author)))
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -529,7 +569,7 @@ pub async fn reply(
     hearth: web::Data<Hearth>,
     caller: Caller,
     id: web::Path<i64>,
-    body: web::Json<ReplyRequest>,
+    body: Body<ReplyRequest>,
 ) -> ApiResult<HttpResponse> {
     let actor = caller.actor()?;
     let input = forums::ReplyInput {
@@ -537,7 +577,8 @@ pub async fn reply(
         quote_post_id: body.quote_post_id,
     };
     let post = forums::reply(&hearth, actor, TopicId(id.into_inner()), &input).await?;
-    Ok(HttpResponse::Created().json(post_row(post, actor)))
+    let author = PostAuthor::of_actor(&hearth, actor).await?;
+    Ok(HttpResponse::Created().json(post_row(post, author)))
 }
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -568,7 +609,7 @@ pub async fn edit_post(
     hearth: web::Data<Hearth>,
     caller: Caller,
     id: web::Path<i64>,
-    body: web::Json<EditRequest>,
+    body: Body<EditRequest>,
 ) -> ApiResult<HttpResponse> {
     let actor = caller.actor()?;
     let input = forums::EditInput {
@@ -576,14 +617,16 @@ pub async fn edit_post(
         title: body.title.clone(),
     };
     let done = forums::edit_post(&hearth, actor, PostId(id.into_inner()), &input).await?;
-    let author = domain::accounts::find(&hearth, done.post.author_id).await?;
-    let mut response = post_row(done.post, actor);
-    if let Some(author) = author {
-        response.author = AuthorRef {
-            username: author.username,
-            display_name: author.display_name,
-        };
-    }
+    // A moderator may edit another member's post: the author is the post's.
+    let author = match domain::accounts::find(&hearth, done.post.author_id).await? {
+        Some(a) => PostAuthor::new(
+            a.username,
+            a.display_name,
+            &views::author_marks(&hearth, a.id).await?,
+        ),
+        None => PostAuthor::of_actor(&hearth, actor).await?,
+    };
+    let response = post_row(done.post, author);
     Ok(match done.held {
         // The post as it still shows; the edit waits for a moderator.
         Some(reason) => HttpResponse::Accepted().json(EditHeldResponse {
@@ -662,7 +705,7 @@ async fn manage(
     caller: &Caller,
     id: i64,
     action: &str,
-    body: Option<web::Json<ManageRequest>>,
+    body: Option<Body<ManageRequest>>,
 ) -> ApiResult<HttpResponse> {
     let body = body.map(|b| b.into_inner()).unwrap_or_default();
     if action == "merge" {
@@ -837,7 +880,7 @@ pub async fn pin_topic(
     hearth: web::Data<Hearth>,
     caller: Caller,
     path: web::Path<i64>,
-    body: Option<web::Json<ManageRequest>>,
+    body: Option<Body<ManageRequest>>,
 ) -> ApiResult<HttpResponse> {
     manage(&hearth, &caller, *path, "pin", body).await
 }
@@ -851,7 +894,7 @@ pub async fn unpin_topic(
     hearth: web::Data<Hearth>,
     caller: Caller,
     path: web::Path<i64>,
-    body: Option<web::Json<ManageRequest>>,
+    body: Option<Body<ManageRequest>>,
 ) -> ApiResult<HttpResponse> {
     manage(&hearth, &caller, *path, "unpin", body).await
 }
@@ -865,7 +908,7 @@ pub async fn lock_topic(
     hearth: web::Data<Hearth>,
     caller: Caller,
     path: web::Path<i64>,
-    body: Option<web::Json<ManageRequest>>,
+    body: Option<Body<ManageRequest>>,
 ) -> ApiResult<HttpResponse> {
     manage(&hearth, &caller, *path, "lock", body).await
 }
@@ -879,7 +922,7 @@ pub async fn unlock_topic(
     hearth: web::Data<Hearth>,
     caller: Caller,
     path: web::Path<i64>,
-    body: Option<web::Json<ManageRequest>>,
+    body: Option<Body<ManageRequest>>,
 ) -> ApiResult<HttpResponse> {
     manage(&hearth, &caller, *path, "unlock", body).await
 }
@@ -893,7 +936,7 @@ pub async fn move_topic(
     hearth: web::Data<Hearth>,
     caller: Caller,
     path: web::Path<i64>,
-    body: Option<web::Json<ManageRequest>>,
+    body: Option<Body<ManageRequest>>,
 ) -> ApiResult<HttpResponse> {
     manage(&hearth, &caller, *path, "move", body).await
 }
@@ -907,7 +950,7 @@ pub async fn merge_topic(
     hearth: web::Data<Hearth>,
     caller: Caller,
     path: web::Path<i64>,
-    body: Option<web::Json<ManageRequest>>,
+    body: Option<Body<ManageRequest>>,
 ) -> ApiResult<HttpResponse> {
     manage(&hearth, &caller, *path, "merge", body).await
 }

@@ -1,6 +1,7 @@
 //! Ideas over the API: the board, submitting, an idea with its history, votes, following, comments, the
 //! product team's status changes, merges and CSV export, the shipped survey and "you asked, we built".
 
+use super::Body;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use domain::Hearth;
@@ -321,7 +322,7 @@ fn idea_response(page: ideas::IdeaPage) -> IdeaResponse {
 pub async fn submit(
     hearth: web::Data<Hearth>,
     caller: Caller,
-    body: web::Json<IdeaRequest>,
+    body: Body<IdeaRequest>,
 ) -> ApiResult<HttpResponse> {
     let actor = caller.actor()?;
     let input = ideas::NewIdeaInput {
@@ -406,11 +407,12 @@ pub async fn comment(
     hearth: web::Data<Hearth>,
     caller: Caller,
     id: web::Path<i64>,
-    body: web::Json<CommentRequest>,
+    body: Body<CommentRequest>,
 ) -> ApiResult<HttpResponse> {
     let actor = caller.actor()?;
     let post = ideas::comment(&hearth, actor, TopicId(*id), &body.body).await?;
-    let mut response = super::forums::post_row(post, actor);
+    let author = super::forums::PostAuthor::of_actor(&hearth, actor).await?;
+    let mut response = super::forums::post_row(post, author);
     response.url = format!("/ideas/{}#post-{}", *id, response.post_number);
     Ok(HttpResponse::Created().json(response))
 }
@@ -443,7 +445,7 @@ pub async fn set_status(
     hearth: web::Data<Hearth>,
     caller: Caller,
     id: web::Path<i64>,
-    body: web::Json<StatusRequest>,
+    body: Body<StatusRequest>,
 ) -> ApiResult<HttpResponse> {
     let outcome =
         ideas::change_status(&hearth, caller.actor()?, TopicId(*id), &body.status, &body.note).await?;
@@ -481,7 +483,7 @@ pub async fn merge(
     hearth: web::Data<Hearth>,
     caller: Caller,
     id: web::Path<i64>,
-    body: web::Json<MergeRequest>,
+    body: Body<MergeRequest>,
 ) -> ApiResult<HttpResponse> {
     let outcome = ideas::merge(
         &hearth,
@@ -516,7 +518,7 @@ pub async fn survey(
     hearth: web::Data<Hearth>,
     caller: Caller,
     id: web::Path<i64>,
-    body: web::Json<SurveyRequest>,
+    body: Body<SurveyRequest>,
 ) -> ApiResult<HttpResponse> {
     ideas::answer_survey(&hearth, caller.actor()?, TopicId(*id), &body.answer).await?;
     Ok(HttpResponse::NoContent().finish())

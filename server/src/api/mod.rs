@@ -3,6 +3,7 @@
 //! handlers' annotations.
 
 pub mod accounts;
+pub mod body;
 pub mod brand;
 pub mod club;
 pub mod error;
@@ -27,6 +28,7 @@ use domain::DomainError;
 use domain::accounts::Actor;
 use std::future::{Ready, ready};
 
+pub use body::{Body, OptionalBody};
 pub use error::{ApiError, ApiResult};
 
 /// Largest JSON body the API reads.
@@ -176,6 +178,7 @@ api_routes! {
     post "/policy/accept" => moderation::accept_policy;
     get "/staff/inbox" => moderation::inbox_list;
     post "/staff/inbox/{id}/assign" => moderation::inbox_assign;
+    post "/staff/inbox/{id}/unassign" => moderation::inbox_unassign;
     post "/staff/inbox/{id}/handle" => moderation::inbox_handle;
     get "/me/notification-preferences" => notifications::get_preferences;
     put "/me/notification-preferences" => notifications::put_preferences;

@@ -1,6 +1,7 @@
 //! Moderation and listening over the API: flags, the queue and its decisions, hiding, appeals, sanctions, the
 //! rules, the audit log, accepting the policy, and the staff inbox.
 
+use super::Body;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use domain::audit::{self, AuditFilter};
@@ -13,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::error::ErrorBody;
-use super::{ApiResult, Caller};
+use super::{ApiResult, Caller, OptionalBody};
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default)]
@@ -46,7 +47,7 @@ pub struct FlagResponse {
 pub async fn flag(
     hearth: web::Data<Hearth>,
     caller: Caller,
-    body: web::Json<FlagRequest>,
+    body: Body<FlagRequest>,
 ) -> ApiResult<HttpResponse> {
     let actor = caller.actor()?;
     let post = match body.target_type.as_str() {
@@ -237,7 +238,7 @@ pub async fn approve(
     hearth: web::Data<Hearth>,
     caller: Caller,
     path: web::Path<i64>,
-    body: Option<web::Json<ReasonRequest>>,
+    body: Option<Body<ReasonRequest>>,
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
     let reason = body.map(|b| b.into_inner().reason).unwrap_or_default();
@@ -257,7 +258,7 @@ pub async fn reject(
     hearth: web::Data<Hearth>,
     caller: Caller,
     path: web::Path<i64>,
-    body: web::Json<ReasonRequest>,
+    body: Body<ReasonRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
     queue::reject(&hearth, caller.actor()?, id, &body.reason).await?;
@@ -282,7 +283,7 @@ pub async fn hide(
     hearth: web::Data<Hearth>,
     caller: Caller,
     path: web::Path<i64>,
-    body: web::Json<ReasonRequest>,
+    body: Body<ReasonRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
     queue::hide_post(&hearth, caller.actor()?, PostId(id), &body.reason).await?;
@@ -314,7 +315,7 @@ pub async fn appeal_post(
     hearth: web::Data<Hearth>,
     caller: Caller,
     path: web::Path<i64>,
-    body: web::Json<AppealRequest>,
+    body: Body<AppealRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = moderation::appeal(
         &hearth,
@@ -335,7 +336,7 @@ pub async fn appeal_comment(
     hearth: web::Data<Hearth>,
     caller: Caller,
     path: web::Path<i64>,
-    body: web::Json<AppealRequest>,
+    body: Body<AppealRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = moderation::appeal(
         &hearth,
@@ -368,7 +369,7 @@ async fn sanction_as(
     caller: &Caller,
     id: i64,
     action: &str,
-    body: Option<web::Json<SanctionRequest>>,
+    body: Option<Body<SanctionRequest>>,
 ) -> ApiResult<HttpResponse> {
     let action = action.to_owned();
     let body = body.map(|b| b.into_inner()).unwrap_or_default();
@@ -410,7 +411,7 @@ pub async fn suspend(
     hearth: web::Data<Hearth>,
     caller: Caller,
     path: web::Path<i64>,
-    body: Option<web::Json<SanctionRequest>>,
+    body: Option<Body<SanctionRequest>>,
 ) -> ApiResult<HttpResponse> {
     sanction_as(&hearth, &caller, *path, "suspend", body).await
 }
@@ -424,7 +425,7 @@ pub async fn unsuspend(
     hearth: web::Data<Hearth>,
     caller: Caller,
     path: web::Path<i64>,
-    body: Option<web::Json<SanctionRequest>>,
+    body: Option<Body<SanctionRequest>>,
 ) -> ApiResult<HttpResponse> {
     sanction_as(&hearth, &caller, *path, "unsuspend", body).await
 }
@@ -438,7 +439,7 @@ pub async fn warn(
     hearth: web::Data<Hearth>,
     caller: Caller,
     path: web::Path<i64>,
-    body: Option<web::Json<SanctionRequest>>,
+    body: Option<Body<SanctionRequest>>,
 ) -> ApiResult<HttpResponse> {
     sanction_as(&hearth, &caller, *path, "warn", body).await
 }
@@ -452,7 +453,7 @@ pub async fn ban(
     hearth: web::Data<Hearth>,
     caller: Caller,
     path: web::Path<i64>,
-    body: Option<web::Json<SanctionRequest>>,
+    body: Option<Body<SanctionRequest>>,
 ) -> ApiResult<HttpResponse> {
     sanction_as(&hearth, &caller, *path, "ban", body).await
 }
@@ -542,7 +543,7 @@ pub async fn get_rules(hearth: web::Data<Hearth>, caller: Caller) -> ApiResult<H
 pub async fn put_rules(
     hearth: web::Data<Hearth>,
     caller: Caller,
-    body: web::Json<Rules>,
+    body: Body<Rules>,
 ) -> ApiResult<HttpResponse> {
     let saved = rules::save(&hearth, caller.actor()?, body.into_inner()).await?;
     Ok(HttpResponse::Ok().json(saved))
@@ -568,6 +569,8 @@ pub async fn accept_policy(hearth: web::Data<Hearth>, caller: Caller) -> ApiResu
 pub struct InboxQuery {
     /// unanswered or detractor
     pub kind: Option<String>,
+    /// Only the items someone holds: `me`, `none` (nobody), a staff member's username.
+    pub assignee: Option<String>,
     pub limit: Option<i64>,
     pub after: Option<String>,
 }
@@ -602,6 +605,16 @@ pub struct InboxResponse {
     pub waiting: i64,
     /// Median time to the first staff response over the last 30 days.
     pub median_first_response_seconds: Option<i64>,
+    /// The brand's staff and how many waiting items each holds, most loaded first.
+    pub holders: Vec<HolderResponse>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HolderResponse {
+    pub username: String,
+    pub display_name: Option<String>,
+    /// Waiting items assigned to them.
+    pub holding: i64,
 }
 
 /// The staff inbox: unanswered questions and detractor posts, oldest first, with their waiting time (staff).
@@ -614,14 +627,17 @@ pub async fn inbox_list(
     query: web::Query<InboxQuery>,
 ) -> ApiResult<HttpResponse> {
     let after = domain::cursor::parse(query.after.as_deref())?;
-    let page = inbox::list(
+    let actor = caller.actor()?;
+    let page = inbox::list_held(
         &hearth,
-        caller.actor()?,
+        actor,
         query.kind.as_deref(),
+        query.assignee.as_deref(),
         after,
         query.limit.unwrap_or(inbox::INBOX_PAGE),
     )
     .await?;
+    let holders = inbox::holders(&hearth, actor).await?;
     let now = Utc::now();
     Ok(HttpResponse::Ok().json(InboxResponse {
         items: page
@@ -646,6 +662,14 @@ pub async fn inbox_list(
         next: page.next.map(domain::cursor::encode),
         waiting: page.waiting,
         median_first_response_seconds: page.median_first_response_secs,
+        holders: holders
+            .into_iter()
+            .map(|h| HolderResponse {
+                username: h.username,
+                display_name: h.display_name,
+                holding: h.holding,
+            })
+            .collect(),
     }))
 }
 
@@ -671,16 +695,39 @@ async fn inbox_do(hearth: &Hearth, caller: &Caller, id: i64, action: InboxAction
     }))
 }
 
-/// Assigns an inbox item to oneself (staff; audited). Answers the item's recorded times.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct AssignRequest {
+    /// The staff member (username) to assign it to; left out: the caller.
+    pub to: Option<String>,
+}
+
+/// Assigns an inbox item to a staff member (the body's `to`) or, without a body, to oneself (staff; audited;
+/// another assignee is notified). Answers the item's recorded times.
 #[utoipa::path(post, path = "/api/v1/staff/inbox/{id}/assign", tag = "listening", params(("id" = i64, Path)),
-    responses((status = 200, body = InboxTimesResponse), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody)))]
+    request_body(content = Option<AssignRequest>, description = "Optional: whom to assign it to"),
+    responses((status = 200, body = InboxTimesResponse), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 415, body = ErrorBody)))]
 pub async fn inbox_assign(
     hearth: web::Data<Hearth>,
     caller: Caller,
     path: web::Path<i64>,
+    body: OptionalBody<AssignRequest>,
 ) -> ApiResult<HttpResponse> {
-    inbox_do(&hearth, &caller, *path, InboxAction::Assign).await
+    let action = InboxAction::parse("assign", body.to.as_deref())?;
+    inbox_do(&hearth, &caller, *path, action).await
+}
+
+/// Releases an inbox item: nobody holds it (staff; audited). Answers the item's recorded times.
+#[utoipa::path(post, path = "/api/v1/staff/inbox/{id}/unassign", tag = "listening", params(("id" = i64, Path)),
+    responses((status = 200, body = InboxTimesResponse), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+pub async fn inbox_unassign(
+    hearth: web::Data<Hearth>,
+    caller: Caller,
+    path: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    inbox_do(&hearth, &caller, *path, InboxAction::Unassign).await
 }
 
 /// Marks an inbox item handled (staff; audited). Answers the item's recorded times.

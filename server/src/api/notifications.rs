@@ -1,5 +1,6 @@
 //! Notification e-mail preferences and the one-click unsubscribe link.
 
+use super::Body;
 use actix_web::{HttpResponse, web};
 use domain::Hearth;
 use domain::mail::notify;
@@ -50,7 +51,7 @@ pub async fn get_preferences(hearth: web::Data<Hearth>, caller: Caller) -> ApiRe
 pub async fn put_preferences(
     hearth: web::Data<Hearth>,
     caller: Caller,
-    body: web::Json<std::collections::BTreeMap<String, String>>,
+    body: Body<std::collections::BTreeMap<String, String>>,
 ) -> ApiResult<HttpResponse> {
     let actor = caller.actor()?;
     for (topic, delivery) in body.iter() {
@@ -99,7 +100,7 @@ pub async fn get_preferences_alias(hearth: web::Data<Hearth>, caller: Caller) ->
 pub async fn put_preferences_alias(
     hearth: web::Data<Hearth>,
     caller: Caller,
-    body: web::Json<std::collections::BTreeMap<String, String>>,
+    body: Body<std::collections::BTreeMap<String, String>>,
 ) -> ApiResult<HttpResponse> {
     put_preferences(hearth, caller, body).await
 }

@@ -1,6 +1,8 @@
 //! The OpenAPI 3 document, generated from the handlers' annotations.
 
 use actix_web::HttpResponse;
+use serde_json::Value;
+use std::sync::LazyLock;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 
@@ -45,7 +47,7 @@ use super::{
         moderation::appeal_post, moderation::appeal_comment, moderation::suspend, moderation::unsuspend, moderation::warn, moderation::ban,
         moderation::audit_log,
         moderation::get_rules, moderation::put_rules, moderation::accept_policy, moderation::inbox_list,
-        moderation::inbox_assign, moderation::inbox_handle,
+        moderation::inbox_assign, moderation::inbox_unassign, moderation::inbox_handle,
         notifications::get_preferences, notifications::put_preferences, notifications::get_preferences_alias,
         notifications::put_preferences_alias, notifications::unsubscribe, stream::stream,
         talking_point::get, talking_point::ingest, talking_point::list, talking_point::hide_mention,
@@ -96,9 +98,125 @@ impl utoipa::Modify for Security {
     }
 }
 
+/// The document as served: generated once, then the optional fields of request bodies marked nullable.
+static DOCUMENT: LazyLock<Value> = LazyLock::new(|| {
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).expect("the OpenAPI document serialises");
+    nullable_optionals(&mut doc);
+    doc
+});
+
 /// This document: every `/api/v1` operation with its request, responses and errors (OpenAPI 3.1).
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "meta",
     responses((status = 200, description = "The OpenAPI document", content_type = "application/json")))]
 pub async fn document() -> HttpResponse {
-    HttpResponse::Ok().json(ApiDoc::openapi())
+    HttpResponse::Ok().json(&*DOCUMENT)
+}
+
+/// Request bodies take `null` for any field they do not require ([`super::Body`]): say so in their schemas (and
+/// in the schemas those reference), so that a generated client may send `null` for a field it leaves unset.
+fn nullable_optionals(doc: &mut Value) {
+    let mut pending: Vec<String> = Vec::new();
+    if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
+        for op in paths
+            .values()
+            .filter_map(Value::as_object)
+            .flat_map(|item| item.values())
+        {
+            if let Some(content) = op.pointer("/requestBody/content").and_then(Value::as_object) {
+                content
+                    .values()
+                    .for_each(|media| refs_in(&media["schema"], &mut pending));
+            }
+        }
+    }
+    let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    let mut done = std::collections::BTreeSet::new();
+    while let Some(name) = pending.pop() {
+        if !done.insert(name.clone()) {
+            continue;
+        }
+        let Some(schema) = schemas.get_mut(&name) else {
+            continue;
+        };
+        refs_in(schema, &mut pending);
+        let required: Vec<Value> = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        if let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) {
+            for (field, property) in properties.iter_mut() {
+                if !required.iter().any(|r| r.as_str() == Some(field)) {
+                    make_nullable(property);
+                }
+            }
+        }
+    }
+}
+
+/// The component names a schema references (`#/components/schemas/<name>`), at any depth.
+fn refs_in(schema: &Value, out: &mut Vec<String>) {
+    match schema {
+        Value::Object(map) => {
+            if let Some(name) = map
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+            {
+                out.push(name.to_owned());
+            }
+            map.values().for_each(|v| refs_in(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| refs_in(v, out)),
+        _ => {}
+    }
+}
+
+fn make_nullable(schema: &mut Value) {
+    let Value::Object(map) = schema else { return };
+    let null = || serde_json::json!({"type": "null"});
+    if let Some(reference) = map.remove("$ref") {
+        map.insert(
+            "oneOf".into(),
+            Value::Array(vec![serde_json::json!({"$ref": reference}), null()]),
+        );
+        return;
+    }
+    if let Some(Value::Array(values)) = map.get_mut("enum")
+        && !values.contains(&Value::Null)
+    {
+        values.push(Value::Null);
+    }
+    match map.get_mut("type") {
+        Some(Value::String(t)) if t != "null" => {
+            let t = Value::String(std::mem::take(t));
+            map.insert("type".into(), Value::Array(vec![t, Value::String("null".into())]));
+        }
+        Some(Value::Array(types)) => {
+            if !types.iter().any(|t| t == "null") {
+                types.push(Value::String("null".into()));
+            }
+        }
+        Some(_) => {}
+        None => {
+            if let Some(Value::Array(variants)) = map.get_mut("oneOf") {
+                if !variants
+                    .iter()
+                    .any(|v| v.get("type").and_then(Value::as_str) == Some("null"))
+                {
+                    variants.push(null());
+                }
+            } else if let Some(all) = map.remove("allOf") {
+                map.insert(
+                    "oneOf".into(),
+                    Value::Array(vec![serde_json::json!({"allOf": all}), null()]),
+                );
+            }
+        }
+    }
 }

@@ -1,5 +1,6 @@
 //! The acceptable use policy.
 
+use super::Body;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use domain::Hearth;
@@ -56,7 +57,7 @@ pub struct PublishPolicyRequest {
 pub async fn publish(
     hearth: web::Data<Hearth>,
     caller: Caller,
-    body: web::Json<PublishPolicyRequest>,
+    body: Body<PublishPolicyRequest>,
 ) -> ApiResult<HttpResponse> {
     let created = policy::publish(&hearth, caller.actor()?, &body.title, &body.body).await?;
     Ok(HttpResponse::Created().json(PolicyResponse::from(created)))

@@ -1,6 +1,7 @@
 //! Members' data over the API: asking for an export, its state, deleting one's account, and an admin
 //! anonymising a member.
 
+use super::Body;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use domain::accounts::AuthMethod;
@@ -101,7 +102,7 @@ pub struct DeletionResponse {
 pub async fn delete_me(
     hearth: web::Data<Hearth>,
     caller: Caller,
-    body: web::Json<DeleteAccountRequest>,
+    body: Body<DeleteAccountRequest>,
 ) -> ApiResult<HttpResponse> {
     let actor = caller.actor()?;
     if !matches!(actor.auth, AuthMethod::Session { .. }) {
@@ -145,7 +146,7 @@ pub async fn anonymise(
     hearth: web::Data<Hearth>,
     caller: Caller,
     id: web::Path<i64>,
-    body: web::Json<AnonymiseRequest>,
+    body: Body<AnonymiseRequest>,
 ) -> ApiResult<HttpResponse> {
     let username = privacy::erase_now(
         &hearth,

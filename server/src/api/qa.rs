@@ -1,6 +1,7 @@
 //! Q&A over the API: products, what members own, questions, similar questions, answers, votes, acceptance,
 //! comments — and the member's in-app notifications.
 
+use super::Body;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::forums::Viewer;
@@ -72,7 +73,7 @@ pub struct ProductRequest {
 pub async fn create_product(
     hearth: web::Data<Hearth>,
     caller: Caller,
-    body: web::Json<ProductRequest>,
+    body: Body<ProductRequest>,
 ) -> ApiResult<HttpResponse> {
     let input = qa::NewProductInput {
         name: body.name.clone(),
@@ -137,7 +138,7 @@ pub struct OwnedRequest {
 pub async fn set_my_products(
     hearth: web::Data<Hearth>,
     caller: Caller,
-    body: web::Json<OwnedRequest>,
+    body: Body<OwnedRequest>,
 ) -> ApiResult<HttpResponse> {
     let owned: Vec<(i64, Option<NaiveDate>)> = body
         .product_ids
@@ -175,6 +176,10 @@ pub struct QuestionSummaryResponse {
     pub answer_count: i32,
     pub view_count: i64,
     pub asked_at: DateTime<Utc>,
+    /// When the first answer came (null: unanswered).
+    pub first_answer_at: Option<DateTime<Utc>>,
+    /// Seconds from asking to the first answer (null: unanswered).
+    pub time_to_first_answer_seconds: Option<i64>,
     pub last_activity_at: DateTime<Utc>,
     pub author: String,
     pub category: String,
@@ -224,6 +229,8 @@ pub async fn list_questions(
             .into_iter()
             .map(|s| QuestionSummaryResponse {
                 products: product_refs(s.products()),
+                time_to_first_answer_seconds: s.seconds_to_first_answer(),
+                first_answer_at: s.first_answer_at,
                 url: format!("/q/{}", s.id),
                 id: s.id,
                 title: s.title,
@@ -352,6 +359,8 @@ pub struct QuestionResponse {
     pub accepted_answer_id: Option<i64>,
     pub asked_at: DateTime<Utc>,
     pub first_answer_at: Option<DateTime<Utc>>,
+    /// Seconds from asking to the first answer (null: unanswered).
+    pub time_to_first_answer_seconds: Option<i64>,
     pub accepted_at: Option<DateTime<Utc>>,
     /// Accepted first, then by score, then oldest.
     pub answers: Vec<AnswerResponse>,
@@ -382,6 +391,7 @@ fn question_response(page: qa::QuestionPage) -> QuestionResponse {
         accepted_answer_id: page.question.accepted_post_id.map(|p| p.0),
         asked_at: page.question.asked_at,
         first_answer_at: page.question.first_answer_at,
+        time_to_first_answer_seconds: page.question.seconds_to_first_answer(),
         accepted_at: page.question.accepted_at,
         can_accept: page.can_accept,
         answers: page
@@ -420,7 +430,7 @@ fn question_response(page: qa::QuestionPage) -> QuestionResponse {
 pub async fn ask(
     hearth: web::Data<Hearth>,
     caller: Caller,
-    body: web::Json<AskRequest>,
+    body: Body<AskRequest>,
 ) -> ApiResult<HttpResponse> {
     let actor = caller.actor()?;
     let input = qa::AskInput {
@@ -464,11 +474,12 @@ pub async fn answer(
     hearth: web::Data<Hearth>,
     caller: Caller,
     id: web::Path<i64>,
-    body: web::Json<AnswerRequest>,
+    body: Body<AnswerRequest>,
 ) -> ApiResult<HttpResponse> {
     let actor = caller.actor()?;
     let post = qa::answer(&hearth, actor, TopicId(*id), &body.body).await?;
-    let mut response = super::forums::post_row(post, actor);
+    let author = super::forums::PostAuthor::of_actor(&hearth, actor).await?;
+    let mut response = super::forums::post_row(post, author);
     response.url = format!("/q/{}#answer-{}", *id, response.id);
     Ok(HttpResponse::Created().json(response))
 }
@@ -494,7 +505,7 @@ pub async fn vote(
     hearth: web::Data<Hearth>,
     caller: Caller,
     id: web::Path<i64>,
-    body: web::Json<VoteRequest>,
+    body: Body<VoteRequest>,
 ) -> ApiResult<HttpResponse> {
     let score = qa::vote(&hearth, caller.actor()?, PostId(*id), body.value).await?;
     Ok(HttpResponse::Ok().json(VoteResponse {
@@ -537,7 +548,7 @@ pub async fn comment(
     hearth: web::Data<Hearth>,
     caller: Caller,
     id: web::Path<i64>,
-    body: web::Json<AnswerRequest>,
+    body: Body<AnswerRequest>,
 ) -> ApiResult<HttpResponse> {
     let id = qa::comment(&hearth, caller.actor()?, PostId(*id), &body.body).await?;
     Ok(HttpResponse::Created().json(CreatedId { id }))
@@ -612,7 +623,7 @@ pub struct ReadResponse {
 pub async fn mark_read(
     hearth: web::Data<Hearth>,
     caller: Caller,
-    body: web::Json<ReadRequest>,
+    body: Body<ReadRequest>,
 ) -> ApiResult<HttpResponse> {
     let ids = body.ids.as_deref().filter(|ids| !ids.is_empty());
     let marked = notifications::mark_read(&hearth, caller.actor()?, ids).await?;

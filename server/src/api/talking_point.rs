@@ -1,6 +1,7 @@
 //! Talking Point over the API: the page's data, mentions from outside the community, and the staff's tools
 //! (pin or hide a theme, the ignored terms).
 
+use super::Body;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use domain::Hearth;
@@ -326,7 +327,7 @@ pub struct MentionBatchResponse {
 pub async fn ingest(
     hearth: web::Data<Hearth>,
     caller: Caller,
-    body: web::Json<MentionsRequest>,
+    body: Body<MentionsRequest>,
 ) -> ApiResult<HttpResponse> {
     let actor = caller.actor()?;
     let (inputs, batch): (Vec<mentions::MentionInput>, bool) = match &*body {
@@ -470,7 +471,7 @@ pub async fn pin(
     hearth: web::Data<Hearth>,
     caller: Caller,
     path: web::Path<String>,
-    body: web::Json<PinRequest>,
+    body: Body<PinRequest>,
 ) -> ApiResult<HttpResponse> {
     theme_action(
         &hearth,
@@ -543,7 +544,7 @@ pub async fn get_ignored(hearth: web::Data<Hearth>, caller: Caller) -> ApiResult
 pub async fn put_ignored(
     hearth: web::Data<Hearth>,
     caller: Caller,
-    body: web::Json<IgnoredTerms>,
+    body: Body<IgnoredTerms>,
 ) -> ApiResult<HttpResponse> {
     let terms = staff::set_ignored_terms(&hearth, caller.actor()?, &body.terms).await?;
     Ok(HttpResponse::Ok().json(IgnoredTerms { terms }))

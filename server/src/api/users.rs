@@ -1,5 +1,6 @@
 //! Member profiles and (for admins) their roles.
 
+use super::Body;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use domain::Hearth;
@@ -130,7 +131,7 @@ pub async fn set_access(
     hearth: web::Data<Hearth>,
     caller: Caller,
     id: web::Path<i64>,
-    body: web::Json<AccessRequest>,
+    body: Body<AccessRequest>,
 ) -> ApiResult<HttpResponse> {
     let actor = caller.actor()?;
     let mut roles = Vec::new();

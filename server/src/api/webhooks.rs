@@ -1,6 +1,7 @@
 //! Webhooks over the API (admins; tokens need the `admin` scope): endpoints, their secrets, the delivery log,
 //! "send again" and test events. Deliveries are signed by the Standard Webhooks specification.
 
+use super::Body;
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use domain::ids::{WebhookDeliveryId, WebhookId};
@@ -146,7 +147,7 @@ impl EndpointRequest {
 pub async fn create(
     hearth: web::Data<Hearth>,
     caller: Caller,
-    body: web::Json<EndpointRequest>,
+    body: Body<EndpointRequest>,
 ) -> ApiResult<HttpResponse> {
     let created = webhooks::create(&hearth, caller.actor()?, &body.input()).await?;
     Ok(HttpResponse::Created().json(endpoint(created, None)))
@@ -170,7 +171,7 @@ pub async fn update(
     hearth: web::Data<Hearth>,
     caller: Caller,
     path: web::Path<i64>,
-    body: web::Json<EndpointRequest>,
+    body: Body<EndpointRequest>,
 ) -> ApiResult<HttpResponse> {
     let e = webhooks::update(&hearth, caller.actor()?, WebhookId(*path), &body.input()).await?;
     Ok(HttpResponse::Ok().json(endpoint(e, None)))

@@ -69,6 +69,7 @@ pub fn AdminPage() -> impl IntoView {
                 <ul>
                     <li><a href="/admin/webhooks">"Webhooks"</a>" — tell your CRM, support desk and product tools what happens, signed and retried"</li>
                     <li><a href="/admin/products">"Products"</a>" — what questions and ideas are about"</li>
+                    <li><a href="/admin/club">"Fan club"</a>" — tiers, perks and granting a member a tier"</li>
                     <li><a href="/admin/rules">"Moderation rules"</a></li>
                 </ul>
             </nav>

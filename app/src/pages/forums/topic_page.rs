@@ -3,7 +3,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use server_fn::ServerFn;
 
 use super::data_error;
-use crate::api::forums::{ManageTopic, PostInfo, Reply, TopicView, WatchTopic, post_source, topic_page};
+use crate::api::forums::{
+    ManageTopic, MergeTopic, PostInfo, Reply, TopicView, WatchTopic, post_source, topic_page,
+};
 use crate::api::moderation::{AppealPost, FlagPost, HidePost};
 use crate::api::url_error;
 use crate::components::{Composer, FormErrors, PageTitle};
@@ -96,6 +98,11 @@ fn Post(
                     <a href=format!("/p/{}/edit", post.id)>"Edit"<span class="visually-hidden">" post " {post.number}</span></a>
                 })}
                 <PostModeration post=post.clone() topic_id signed_in manages/>
+                {(manages && !post.mine).then(|| view! {
+                    <a href=format!("/u/{}#moderate", post.author)>
+                        "Warn or suspend " {post.author.clone()}<span class="visually-hidden">" (post " {post.number} ")"</span>
+                    </a>
+                })}
             </footer>
         </article>
     }
@@ -180,6 +187,18 @@ fn TeamTools(topic: TopicView) -> impl IntoView {
                     <input id="move-reason" name="reason" type="text" maxlength="200"/>
                 </div>
                 <button type="submit" class="button button-secondary">"Move topic"</button>
+            </form>
+            <form method="post" action=MergeTopic::url() class="form form-inline">
+                <input type="hidden" name="topic_id" value=topic.id.to_string()/>
+                <div class="field">
+                    <label for="merge-into">"Merge into topic (number or address)"</label>
+                    <input id="merge-into" name="into" type="text" required maxlength="300" placeholder="/t/123"/>
+                </div>
+                <div class="field">
+                    <label for="merge-reason">"Reason (for the audit log)"</label>
+                    <input id="merge-reason" name="reason" type="text" maxlength="200"/>
+                </div>
+                <button type="submit" class="button button-secondary">"Merge topic"</button>
             </form>
         </details>
     }
@@ -353,18 +372,28 @@ fn PostModeration(post: PostInfo, topic_id: i64, signed_in: bool, manages: bool)
 fn ModerationNotices() -> impl IntoView {
     let query = use_query_map();
     let errors = [
+        query.with_untracked(url_error::<ManageTopic>),
+        query.with_untracked(url_error::<MergeTopic>),
         query.with_untracked(url_error::<FlagPost>),
         query.with_untracked(url_error::<HidePost>),
         query.with_untracked(url_error::<AppealPost>),
     ];
-    let said = if query_param("flagged").is_some() {
-        Some("Thank you: the moderators will look at the post you flagged.")
+    let merged = query_param("merged").and_then(|m| m.parse::<i64>().ok());
+    let said = if let Some(m) = merged {
+        Some(format!(
+            "Topic #{m} was merged into this one: its posts follow in their order."
+        ))
+    } else if query_param("flagged").is_some() {
+        Some("Thank you: the moderators will look at the post you flagged.".to_owned())
     } else if query_param("hidden").is_some() {
-        Some("The post is hidden; its author was told why and may appeal.")
+        Some("The post is hidden; its author was told why and may appeal.".to_owned())
     } else if query_param("appealed").is_some() {
-        Some("Your appeal is with the moderators.")
+        Some("Your appeal is with the moderators.".to_owned())
     } else if query_param("edit").is_some_and(|e| e == "held") {
-        Some("Your edit waits for a moderator: until it is approved, everyone sees the post as it was.")
+        Some(
+            "Your edit waits for a moderator: until it is approved, everyone sees the post as it was."
+                .to_owned(),
+        )
     } else {
         None
     };

@@ -5,7 +5,7 @@ use server_fn::ServerFn;
 use super::ModTabs;
 use crate::api::moderation::{Decide, QueueEntry, SanctionMember, mod_queue};
 use crate::api::url_error;
-use crate::components::{FormErrors, Notice, PageTitle};
+use crate::components::{FormErrors, Notice, PageTitle, SanctionForm};
 use crate::pages::{login_required, query_param};
 
 const KINDS: [(&str, &str); 5] = [
@@ -117,9 +117,6 @@ fn QueueCard(item: QueueEntry) -> impl IntoView {
     };
     let id = i.id.to_string();
     let reject_id = format!("reject-reason-{}", i.id);
-    let until_id = format!("until-{}", i.id);
-    let sanction_reason_id = format!("sanction-reason-{}", i.id);
-    let action_id = format!("action-{}", i.id);
     view! {
         <article class="card queue-item" aria-labelledby=heading.clone()>
             <header>
@@ -165,24 +162,7 @@ fn QueueCard(item: QueueEntry) -> impl IntoView {
                     <button type="submit" class="button button-danger">"Reject"<span class="visually-hidden">" item " {i.id}</span></button>
                 </form>
             </div>
-            <details class="sanction">
-                <summary>"Warn or suspend " {i.author.clone()}</summary>
-                <form method="post" action=SanctionMember::url() class="form">
-                    <input type="hidden" name="user_id" value=i.author_id.to_string()/>
-                    <p>
-                        <label for=action_id.clone()>"Action"</label>
-                        <select id=action_id name="action">
-                            <option value="warn">"Warn"</option>
-                            <option value="suspend">"Suspend until the date below"</option>
-                            <option value="ban">"Ban"</option>
-                            <option value="unsuspend">"Lift a suspension"</option>
-                        </select>
-                    </p>
-                    <p><label for=until_id.clone()>"Until (for a suspension)"</label> <input id=until_id type="date" name="until"/></p>
-                    <p><label for=sanction_reason_id.clone()>"Reason (the member reads it)"</label> <input id=sanction_reason_id type="text" name="reason" maxlength="500"/></p>
-                    <button type="submit" class="button button-secondary">"Apply"</button>
-                </form>
-            </details>
+            <SanctionForm user_id=i.author_id username=i.author.clone() key=i.id.to_string() return_to="/mod".to_owned()/>
         </article>
     }
 }

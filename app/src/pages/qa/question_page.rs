@@ -181,6 +181,9 @@ pub fn QuestionPage() -> impl IntoView {
                                     }).collect_view()}
                                     " · asked " {q.asked.clone()} " · " {crate::pages::count(q.views, "view", "views")}
                                 </p>
+                                {q.answer_timing.clone().map(|timing| view! {
+                                    <p class="muted" data-testid="answer-timing">{timing}</p>
+                                })}
                             </header>
                             <FormErrors error=Signal::stored(action_error.clone())/>
                             <article class="post question-body" aria-label="The question">

@@ -87,6 +87,9 @@ pub fn QuestionsPage() -> impl IntoView {
                                                         <div><dt>"Answers"</dt><dd>{q.answers}</dd></div>
                                                         <div><dt>"Views"</dt><dd>{q.views}</dd></div>
                                                         <div><dt>"Asked"</dt><dd><time datetime=q.asked_iso.clone()>{q.asked.clone()}</time></dd></div>
+                                                        {q.first_answer_after.clone().map(|after| view! {
+                                                            <div data-testid="first-answer-after"><dt>"First answer"</dt><dd>"after " {after}</dd></div>
+                                                        })}
                                                     </dl>
                                                 </li>
                                             }).collect_view()}

@@ -527,6 +527,24 @@ pub async fn check_topic_visible(hearth: &Hearth, viewer: &Viewer, topic_id: Top
     check_visible(viewer, &category, "topic")
 }
 
+/// A topic named as people paste it: its number, or an address of it or of one of its posts (`/t/123`,
+/// `https://community.example/t/123?page=2#post-7`, `/q/123`, `/ideas/123`).
+pub fn parse_topic_ref(raw: &str) -> DomainResult<TopicId> {
+    let raw = raw.trim();
+    let bad = || DomainError::invalid("into_topic_id", "give the topic's number or its address (/t/123)");
+    if let Ok(id) = raw.trim_start_matches('#').parse::<i64>() {
+        return if id > 0 { Ok(TopicId(id)) } else { Err(bad()) };
+    }
+    let path = raw.split(['?', '#']).next().unwrap_or("");
+    let mut parts = path.rsplit('/').filter(|p| !p.is_empty());
+    let last = parts.next().ok_or_else(bad)?;
+    let kind = parts.next().ok_or_else(bad)?;
+    match (kind, last.parse::<i64>()) {
+        ("t" | "q" | "ideas", Ok(id)) if id > 0 => Ok(TopicId(id)),
+        _ => Err(bad()),
+    }
+}
+
 /// Merges a topic into another (staff and moderators; audited): its posts follow the target's, in their order,
 /// with new numbers; the source is closed with a pointer to the target. Both topics' counters are recomputed.
 pub async fn merge_topic(
@@ -637,4 +655,27 @@ pub async fn merge_topic(
         Ok(topics::table.find(target).select(TopicRow::as_select()).first(conn).await?)
     })
     .await
+}
+
+#[cfg(test)]
+mod ref_tests {
+    use super::parse_topic_ref;
+    use crate::ids::TopicId;
+
+    #[test]
+    fn a_topic_is_named_by_its_number_or_any_address_of_it() {
+        for raw in [
+            "42",
+            " #42 ",
+            "/t/42",
+            "https://community.example/t/42?page=2#post-7",
+            "/q/42",
+            "/ideas/42/",
+        ] {
+            assert_eq!(parse_topic_ref(raw).unwrap(), TopicId(42), "{raw}");
+        }
+        for raw in ["", "0", "-3", "/u/42", "/t/abc", "forty-two", "/t/"] {
+            assert!(parse_topic_ref(raw).is_err(), "{raw}");
+        }
+    }
 }

@@ -3,8 +3,8 @@
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, Utc};
-use diesel::QueryableByName;
 use diesel::sql_types::{Array, BigInt, Bool, Integer, Nullable, Text, Timestamptz};
+use diesel::{OptionalExtension, QueryableByName};
 use diesel_async::RunQueryDsl;
 use serde::Serialize;
 
@@ -313,6 +313,93 @@ pub struct PostView {
     /// Plain text of the quoted post's beginning (escape it when showing it).
     #[diesel(sql_type = Nullable<Text>)]
     pub quote_body_md: Option<String>,
+}
+
+impl PostView {
+    /// The marks beside the author's name.
+    pub fn author_marks(&self) -> AuthorMarks {
+        AuthorMarks {
+            roles: self.author_roles.clone(),
+            partner_label: self.author_partner_label.clone(),
+            club: self.author_club,
+            tier: self.author_tier.clone(),
+        }
+    }
+}
+
+/// What a post shows beside its author's name: their place on the brand's team, the partner company they
+/// represent and their fan-club tier. One rule for the pages and the API.
+#[derive(Debug, Clone, Default, PartialEq, Eq, QueryableByName, Serialize)]
+pub struct AuthorMarks {
+    #[diesel(sql_type = Array<Nullable<Text>>)]
+    pub roles: Vec<Option<String>>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub partner_label: Option<String>,
+    #[diesel(sql_type = Bool)]
+    pub club: bool,
+    /// The name of the author's club tier.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub tier: Option<String>,
+}
+
+impl AuthorMarks {
+    /// The team role shown: staff (admins included; their posts are marked official), else moderator, else
+    /// product team.
+    pub fn role(&self) -> Option<crate::accounts::Role> {
+        use crate::accounts::Role;
+        let roles = crate::accounts::Roles::from_db(&self.roles);
+        if roles.is_admin() || roles.list().contains(&Role::Staff) {
+            Some(Role::Staff)
+        } else {
+            [Role::Moderator, Role::Product]
+                .into_iter()
+                .find(|r| roles.list().contains(r))
+        }
+    }
+
+    /// Staff answer for the brand: their posts carry the "Official" mark.
+    pub fn official(&self) -> bool {
+        self.role() == Some(crate::accounts::Role::Staff)
+    }
+
+    /// The labels as the pages show them, in order.
+    pub fn badges(&self) -> Vec<String> {
+        use crate::accounts::Role;
+        let mut out = Vec::new();
+        match self.role() {
+            Some(Role::Staff) => out.extend(["Staff".to_owned(), "Official".to_owned()]),
+            Some(Role::Moderator) => out.push("Moderator".to_owned()),
+            Some(Role::Product) => out.push("Product team".to_owned()),
+            _ => {}
+        }
+        if let Some(p) = &self.partner_label {
+            out.push(format!("Partner · {p}"));
+        }
+        if self.club {
+            out.push(match &self.tier {
+                Some(tier) => format!("Fan club · {tier}"),
+                None => "Fan club".to_owned(),
+            });
+        }
+        out
+    }
+}
+
+/// The marks of one member (for a post just written, whose view was not read).
+pub async fn author_marks(hearth: &Hearth, user: UserId) -> DomainResult<AuthorMarks> {
+    let mut conn = db::conn(hearth.db()).await?;
+    let marks: Option<AuthorMarks> = diesel::sql_query(
+        "SELECT u.roles, u.partner_label, (cm.user_id IS NOT NULL) AS club, ct.name AS tier
+         FROM users u
+         LEFT JOIN club_members cm ON cm.user_id = u.id
+         LEFT JOIN club_tiers ct ON ct.id = cm.tier_id
+         WHERE u.id = $1",
+    )
+    .bind::<BigInt, _>(user.0)
+    .get_result(&mut conn)
+    .await
+    .optional()?;
+    marks.ok_or(DomainError::NotFound("member"))
 }
 
 /// The columns of [`PostView`] for the posts of `source` (a table or a bounded subquery), aliased `p`. Callers

@@ -214,6 +214,7 @@ SELECT i.id, i.kind, COALESCE(t.id, 0) AS topic_id, COALESCE(t.title, 'Said on '
    AND (i.kind = 'detractor' OR q.answer_count = 0)
    AND ($1::text IS NULL OR i.kind = $1)
    AND (i.waiting_since, i.id) > ($2, $3)
+   AND ($5::text IS NULL OR ($5 = '' AND i.assigned_to IS NULL) OR au.username = $5)
  ORDER BY i.waiting_since, i.id
  LIMIT $4";
 
@@ -225,7 +226,26 @@ pub async fn list(
     after: Option<(DateTime<Utc>, i64)>,
     limit: i64,
 ) -> DomainResult<InboxPage> {
+    list_held(hearth, actor, kind, None, after, limit).await
+}
+
+/// As [`list`], only the items `holder` holds: `me`, `none` (nobody), a staff member's username; empty or `all`:
+/// everyone's.
+pub async fn list_held(
+    hearth: &Hearth,
+    actor: &Actor,
+    kind: Option<&str>,
+    holder: Option<&str>,
+    after: Option<(DateTime<Utc>, i64)>,
+    limit: i64,
+) -> DomainResult<InboxPage> {
     require_staff(actor)?;
+    let holder: Option<String> = match holder.map(str::trim) {
+        None | Some("") | Some("all") => None,
+        Some("none") => Some(String::new()),
+        Some("me") => Some(actor.username.clone()),
+        Some(name) => Some(name.trim_start_matches('@').to_owned()),
+    };
     let kind = match kind.map(str::trim) {
         None | Some("") | Some("all") => None,
         Some(k @ ("unanswered" | "detractor")) => Some(k.to_owned()),
@@ -239,6 +259,7 @@ pub async fn list(
         .bind::<diesel::sql_types::Timestamptz, _>(after_at)
         .bind::<BigInt, _>(after_id)
         .bind::<BigInt, _>(limit + 1)
+        .bind::<Nullable<Text>, _>(holder)
         .load(&mut conn)
         .await?;
     let next = (items.len() as i64 > limit).then(|| {
@@ -271,17 +292,89 @@ pub async fn list(
 }
 
 /// What staff do to an inbox item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InboxAction {
+    /// Assign it to oneself.
     Assign,
+    /// Assign it to a staff member (by username); they are notified.
+    AssignTo(String),
+    /// Nobody holds it any more.
+    Unassign,
     Handle,
 }
 
-/// Assigns an item to oneself or marks it handled (staff; audited).
+impl InboxAction {
+    /// Reads an action as forms and the API name it: `assign` (to `to`, or to oneself when `to` is empty),
+    /// `unassign` or `handle`.
+    pub fn parse(action: &str, to: Option<&str>) -> DomainResult<InboxAction> {
+        let to = to.map(str::trim).filter(|t| !t.is_empty());
+        match (action.trim(), to) {
+            ("assign", None) => Ok(InboxAction::Assign),
+            ("assign", Some(to)) => Ok(InboxAction::AssignTo(to.trim_start_matches('@').to_owned())),
+            ("unassign", _) => Ok(InboxAction::Unassign),
+            ("handle", _) => Ok(InboxAction::Handle),
+            _ => Err(DomainError::invalid(
+                "action",
+                "must be assign, unassign or handle",
+            )),
+        }
+    }
+}
+
+/// A staff member who may hold inbox items, with how many open items they hold.
+#[derive(Debug, Clone, PartialEq, Eq, QueryableByName, Serialize)]
+pub struct Holder {
+    #[diesel(sql_type = Text)]
+    pub username: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub display_name: Option<String>,
+    /// Open items assigned to them (waiting, not handled).
+    #[diesel(sql_type = BigInt)]
+    pub holding: i64,
+}
+
+/// The brand's staff (who may be assigned items) and what each holds, most loaded first (staff).
+pub async fn holders(hearth: &Hearth, actor: &Actor) -> DomainResult<Vec<Holder>> {
+    require_staff(actor)?;
+    let mut conn = db::conn(hearth.db()).await?;
+    Ok(diesel::sql_query(
+        "SELECT u.username, u.display_name,
+                (SELECT count(*) FROM inbox_items i
+                  WHERE i.assigned_to = u.id AND i.handled_at IS NULL AND i.first_response_at IS NULL) AS holding
+           FROM users u
+          WHERE u.roles && ARRAY['staff', 'admin']::text[] AND u.deleted_at IS NULL
+          ORDER BY holding DESC, u.username
+          LIMIT 200",
+    )
+    .load(&mut conn)
+    .await?)
+}
+
+/// Assigns an item (to oneself or another staff member), releases it, or marks it handled (staff; audited).
 pub async fn act(hearth: &Hearth, actor: &Actor, item: i64, action: InboxAction) -> DomainResult<()> {
     require_staff(actor)?;
     let mut conn = db::conn(hearth.db()).await?;
     let me = actor.id;
+    let assignee: Option<(UserId, String)> = match &action {
+        InboxAction::AssignTo(username) => {
+            let found: Option<(UserId, Vec<Option<String>>)> = crate::schema::users::table
+                .filter(crate::schema::users::username.eq(username))
+                .filter(crate::schema::users::deleted_at.is_null())
+                .select((crate::schema::users::id, crate::schema::users::roles))
+                .first(&mut conn)
+                .await
+                .optional()?;
+            match found {
+                Some((id, roles)) if crate::accounts::Roles::from_db(&roles).is_staff() => {
+                    Some((id, username.clone()))
+                }
+                Some(_) => return Err(DomainError::invalid("to", "is not on the brand's staff")),
+                None => return Err(DomainError::invalid("to", "no such member")),
+            }
+        }
+        InboxAction::Assign => Some((me, actor.username.clone())),
+        _ => None,
+    };
     conn.transaction::<(), DomainError, _>(async |conn| {
         let (assigned, handled): (Option<UserId>, Option<DateTime<Utc>>) = inbox_items::table
             .find(item)
@@ -291,15 +384,40 @@ pub async fn act(hearth: &Hearth, actor: &Actor, item: i64, action: InboxAction)
             .await
             .optional()?
             .ok_or(DomainError::NotFound("inbox item"))?;
-        match action {
-            InboxAction::Assign => {
+        let now_assigned = match &action {
+            InboxAction::Handle => assigned,
+            InboxAction::Unassign => None,
+            _ => assignee.as_ref().map(|(id, _)| *id),
+        };
+        match &action {
+            InboxAction::Assign | InboxAction::AssignTo(_) | InboxAction::Unassign => {
                 diesel::update(inbox_items::table.find(item))
                     .set((
-                        inbox_items::assigned_to.eq(Some(me)),
-                        inbox_items::assigned_at.eq(diesel::dsl::now),
+                        inbox_items::assigned_to.eq(now_assigned),
+                        inbox_items::assigned_at.eq(now_assigned.map(|_| Utc::now())),
                     ))
                     .execute(conn)
                     .await?;
+                if let Some((to, _)) = &assignee
+                    && *to != me
+                    && assigned != Some(*to)
+                {
+                    let (title, url) = item_title_url(conn, item).await?;
+                    crate::notifications::notify_in(
+                        conn,
+                        &[crate::notifications::NewNotification {
+                            user_id: *to,
+                            kind: "inbox.assigned",
+                            actor_id: Some(me),
+                            topic_id: None,
+                            post_id: None,
+                            title: format!("{} assigned you: {title}", actor.username),
+                            url,
+                            dedupe_key: format!("inbox.assigned:{item}:{}", Utc::now().timestamp_millis()),
+                        }],
+                    )
+                    .await?;
+                }
             }
             InboxAction::Handle => {
                 if handled.is_some() {
@@ -320,14 +438,16 @@ pub async fn act(hearth: &Hearth, actor: &Actor, item: i64, action: InboxAction)
             NewAuditEntry {
                 actor_id: Some(me),
                 action: match action {
-                    InboxAction::Assign => "inbox.assign".into(),
+                    InboxAction::Assign | InboxAction::AssignTo(_) => "inbox.assign".into(),
+                    InboxAction::Unassign => "inbox.unassign".into(),
                     InboxAction::Handle => "inbox.handle".into(),
                 },
                 target_type: "inbox_item".into(),
                 target_id: Some(item),
                 before: Some(serde_json::json!({ "assigned_to": assigned, "handled": handled.is_some() })),
                 after: Some(serde_json::json!({
-                    "assigned_to": if action == InboxAction::Assign { Some(me) } else { assigned },
+                    "assigned_to": now_assigned,
+                    "assignee": assignee.as_ref().map(|(_, name)| name),
                     "handled": action == InboxAction::Handle || handled.is_some(),
                 })),
                 reason: String::new(),
@@ -355,4 +475,42 @@ pub async fn times(
         .await
         .optional()?
         .ok_or(DomainError::NotFound("inbox item"))
+}
+
+/// What an item is about and where to answer it, for the assignee's notification.
+async fn item_title_url(conn: &mut AsyncPgConnection, item: i64) -> DomainResult<(String, String)> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = Text)]
+        title: String,
+        #[diesel(sql_type = BigInt)]
+        topic_id: i64,
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        post_number: i32,
+        #[diesel(sql_type = Nullable<Text>)]
+        mention_url: Option<String>,
+    }
+    let row: Row = diesel::sql_query(
+        "SELECT COALESCE(t.title, 'Said on ' || m.source) AS title, COALESCE(t.id, 0) AS topic_id,
+                COALESCE(p.post_number, 0) AS post_number, m.url AS mention_url
+           FROM inbox_items i
+           LEFT JOIN topics t ON t.id = i.topic_id
+           LEFT JOIN posts p ON p.id = i.post_id
+           LEFT JOIN mentions m ON m.id = i.mention_id
+          WHERE i.id = $1",
+    )
+    .bind::<BigInt, _>(item)
+    .get_result(conn)
+    .await?;
+    let url = match row.mention_url {
+        // The inbox lists it; the mention itself is on another site.
+        Some(_) => "/staff/inbox".to_owned(),
+        None => format!(
+            "/t/{}?page={}#post-{}",
+            row.topic_id,
+            crate::forums::views::page_of(row.post_number),
+            row.post_number
+        ),
+    };
+    Ok((row.title, url))
 }

@@ -1047,6 +1047,94 @@ async fn detractor_posts_and_unanswered_questions_reach_the_staff_inbox() {
 }
 
 #[tokio::test]
+async fn staff_assign_inbox_items_to_each_other_and_see_who_holds_what() {
+    let w = world().await;
+    let angry = reply(
+        &w,
+        &w.member,
+        "This is terrible. The battery died after two days and support is useless, I hate it.",
+    )
+    .await
+    .unwrap();
+    let page = inbox::list(&w.hearth, &w.staff, None, None, 30).await.unwrap();
+    let item = page.items.iter().find(|i| i.post_id == angry.id.0).unwrap().id;
+
+    // Only staff may be assigned; bad actions are field errors.
+    for (to, field) in [("modder", "to"), ("member1", "to"), ("nobody_here", "to")] {
+        let err = inbox::act(&w.hearth, &w.staff, item, inbox::InboxAction::AssignTo(to.into()))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, DomainError::Invalid(f) if f.0.contains_key(field)),
+            "{to}: {err:?}"
+        );
+    }
+    assert!(matches!(
+        inbox::InboxAction::parse("steal", None),
+        Err(DomainError::Invalid(_))
+    ));
+    assert!(matches!(
+        inbox::act(
+            &w.hearth,
+            &w.member,
+            item,
+            inbox::InboxAction::AssignTo("staffer".into())
+        )
+        .await,
+        Err(DomainError::Forbidden(_))
+    ));
+
+    // The staffer gives it to the admin (on the staff too): the admin is notified once, the list says who holds it.
+    let action = inbox::InboxAction::parse("assign", Some("@admin1")).unwrap();
+    inbox::act(&w.hearth, &w.staff, item, action).await.unwrap();
+    let page = inbox::list(&w.hearth, &w.staff, None, None, 30).await.unwrap();
+    let held = page.items.iter().find(|i| i.id == item).unwrap();
+    assert_eq!(held.assigned_to.as_deref(), Some("admin1"));
+    let notes = crate::notifications::list(&w.hearth, &w.admin, None, 10)
+        .await
+        .unwrap();
+    assert!(
+        notes
+            .items
+            .iter()
+            .any(|n| n.kind == "inbox.assigned" && n.title.starts_with("staffer assigned you")),
+        "{:?}",
+        notes.items
+    );
+    let holders = inbox::holders(&w.hearth, &w.staff).await.unwrap();
+    assert_eq!(
+        holders
+            .iter()
+            .map(|h| (h.username.as_str(), h.holding))
+            .collect::<Vec<_>>(),
+        vec![("admin1", 1), ("staffer", 0)]
+    );
+    assert!(matches!(
+        inbox::holders(&w.hearth, &w.member).await,
+        Err(DomainError::Forbidden(_))
+    ));
+    let admins = inbox::list_held(&w.hearth, &w.admin, None, Some("me"), None, 30)
+        .await
+        .unwrap();
+    assert_eq!(admins.items.iter().map(|i| i.id).collect::<Vec<_>>(), vec![item]);
+    let nobodys = inbox::list_held(&w.hearth, &w.staff, None, Some("none"), None, 30)
+        .await
+        .unwrap();
+    assert!(nobodys.items.iter().all(|i| i.id != item));
+
+    // Released, it is nobody's again.
+    inbox::act(&w.hearth, &w.admin, item, inbox::InboxAction::Unassign)
+        .await
+        .unwrap();
+    let nobodys = inbox::list_held(&w.hearth, &w.staff, None, Some("none"), None, 30)
+        .await
+        .unwrap();
+    assert!(nobodys.items.iter().any(|i| i.id == item));
+    let actions = audit_actions(&w).await;
+    assert!(actions.contains(&"inbox.assign".to_owned()) && actions.contains(&"inbox.unassign".to_owned()));
+}
+
+#[tokio::test]
 async fn a_new_policy_version_must_be_accepted_before_the_next_post() {
     let w = world().await;
     crate::policy::publish(

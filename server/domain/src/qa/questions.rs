@@ -289,6 +289,9 @@ pub struct QuestionSummary {
     pub view_count: i64,
     #[diesel(sql_type = Timestamptz)]
     pub asked_at: DateTime<Utc>,
+    /// When the first answer came (None: unanswered).
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    pub first_answer_at: Option<DateTime<Utc>>,
     #[diesel(sql_type = Timestamptz)]
     pub last_posted_at: DateTime<Utc>,
     #[diesel(sql_type = BigInt)]
@@ -308,6 +311,11 @@ pub struct QuestionSummary {
 }
 
 impl QuestionSummary {
+    /// Seconds from asking to the first answer (None: unanswered).
+    pub fn seconds_to_first_answer(&self) -> Option<i64> {
+        seconds_between(self.asked_at, self.first_answer_at)
+    }
+
     pub fn products(&self) -> Vec<ProductRef> {
         product_refs(
             self.product_ids.clone(),
@@ -399,7 +407,8 @@ pub async fn list_questions(
         "$4::timestamptz IS NOT NULL AND $5::bigint IS NOT NULL"
     };
     let sql = format!(
-        "SELECT t.id, t.title, q.state, q.answer_count, t.view_count, q.asked_at, t.last_posted_at, t.author_id,
+        "SELECT t.id, t.title, q.state, q.answer_count, t.view_count, q.asked_at, q.first_answer_at,
+                t.last_posted_at, t.author_id,
                 a.username AS author_username, c.slug AS category_slug, c.name AS category_name,
                 COALESCE(pr.ids, '{{}}') AS product_ids, COALESCE(pr.slugs, '{{}}') AS product_slugs,
                 COALESCE(pr.names, '{{}}') AS product_names
@@ -600,6 +609,18 @@ pub struct QuestionRow {
     pub asked_at: DateTime<Utc>,
     pub first_answer_at: Option<DateTime<Utc>>,
     pub accepted_at: Option<DateTime<Utc>>,
+}
+
+impl QuestionRow {
+    /// Seconds from asking to the first answer (None: unanswered).
+    pub fn seconds_to_first_answer(&self) -> Option<i64> {
+        seconds_between(self.asked_at, self.first_answer_at)
+    }
+}
+
+/// Time to first answer, never negative (an answer imported with an earlier clock counts as at once).
+fn seconds_between(asked: DateTime<Utc>, answered: Option<DateTime<Utc>>) -> Option<i64> {
+    answered.map(|a| (a - asked).num_seconds().max(0))
 }
 
 /// A comment under an answer.
