@@ -95,6 +95,8 @@ pub async fn seed_demo(hearth: &Hearth) -> DomainResult<()> {
     seed_ideas(hearth, &actors).await?;
     seed_club(hearth, &actors).await?;
     seed_moderation(hearth, &actors).await?;
+    // A believable past: the content above spread over the last four weeks (once, while it is fresh).
+    domain::forums::seed::spread_history(hearth, 28).await?;
     seed_talking_point(hearth, &actors["sam_support"]).await?;
     // Reputation and tiers from what the seed wrote (a small community: one pass).
     domain::reputation::recompute_all(hearth).await?;
@@ -583,6 +585,16 @@ const DEMO_TOPICS: &[DemoTopic] = &[
         &[(
             "alex_rides",
             "Clean the rotors with isopropyl alcohol first. Usually fixes it for me.",
+        )],
+    ),
+    (
+        "tech-help",
+        "jordan_commutes",
+        "Firmware 3.2 ruined my range",
+        "Since the 3.2 update my range is terrible. This is really frustrating, I am disappointed and nobody has answered my support ticket in a week.",
+        &[(
+            "taylor_trails",
+            "Same here, the update is awful. My commute range dropped from 60 to 35 km and the display freezes.",
         )],
     ),
     (

@@ -263,6 +263,7 @@ pub async fn questions(
             .map(|q| {
                 let (asked, asked_iso) = when(q.asked_at);
                 QuestionItem {
+                    first_answer_after: q.seconds_to_first_answer().map(super::moderation::duration_words),
                     products: q.products().into_iter().map(|p| (p.slug, p.name)).collect(),
                     id: q.id,
                     title: q.title,
@@ -272,7 +273,6 @@ pub async fn questions(
                     author: q.author_username,
                     asked,
                     asked_iso,
-                    first_answer_after: q.seconds_to_first_answer().map(super::moderation::duration_words),
                 }
             })
             .collect(),

@@ -12,7 +12,7 @@ pub fn SanctionForm(user_id: i64, username: String, key: String, return_to: Stri
     let reason_id = format!("sanction-reason-{key}");
     view! {
         <details class="sanction">
-            <summary>"Warn or suspend " {username}</summary>
+            <summary>{format!("Warn or suspend {username}")}</summary>
             <form method="post" action=SanctionMember::url() class="form">
                 <input type="hidden" name="user_id" value=user_id.to_string()/>
                 <input type="hidden" name="return_to" value=return_to/>

@@ -43,7 +43,7 @@ pub fn ProfilePage() -> impl IntoView {
                                             <h2 id="member-moderation">"Moderation"</h2>
                                             {done.clone().map(|d| view! { <Notice>{format!("Done: {d}.")}</Notice> })}
                                             <FormErrors error=Signal::stored(sanction_error.clone())/>
-                                            {p.suspended_until.clone().map(|u| view! { <p data-testid="suspended-until">"Suspended until " {u} "."</p> })}
+                                            {p.suspended_until.clone().map(|u| view! { <p data-testid="suspended-until">{format!("Suspended until {u}.")}</p> })}
                                             <SanctionForm user_id=p.user_id username=p.username.clone() key="profile".to_owned() return_to=back/>
                                         </section>
                                     }

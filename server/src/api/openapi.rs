@@ -193,7 +193,7 @@ fn make_nullable(schema: &mut Value) {
         values.push(Value::Null);
     }
     match map.get_mut("type") {
-        Some(Value::String(t)) if t != "null" => {
+        Some(Value::String(t)) if t.as_str() != "null" => {
             let t = Value::String(std::mem::take(t));
             map.insert("type".into(), Value::Array(vec![t, Value::String("null".into())]));
         }

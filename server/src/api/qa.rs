@@ -372,6 +372,7 @@ pub struct QuestionResponse {
 fn question_response(page: qa::QuestionPage) -> QuestionResponse {
     let id = page.topic.id;
     QuestionResponse {
+        time_to_first_answer_seconds: page.question.seconds_to_first_answer(),
         url: format!("/q/{id}"),
         id,
         title: page.topic.title,
@@ -391,7 +392,6 @@ fn question_response(page: qa::QuestionPage) -> QuestionResponse {
         accepted_answer_id: page.question.accepted_post_id.map(|p| p.0),
         asked_at: page.question.asked_at,
         first_answer_at: page.question.first_answer_at,
-        time_to_first_answer_seconds: page.question.seconds_to_first_answer(),
         accepted_at: page.question.accepted_at,
         can_accept: page.can_accept,
         answers: page

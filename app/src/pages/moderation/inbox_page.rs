@@ -20,12 +20,13 @@ pub fn InboxPage() -> impl IntoView {
             <ModTabs current="/staff/inbox"/>
             <p class="muted">"Questions nobody answered yet and clearly unhappy posts without a staff reply, oldest first. Reply from the topic; your reply is marked official."</p>
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-                {move || Suspend::new(async move {
+                {move || {
+                    let holding = holding.clone();
+                    Suspend::new(async move {
                     match data.await {
                         Ok(v) if !v.allowed => view! { <p class="error" role="alert">"The staff inbox is for the brand's staff."</p> }.into_any(),
                         Ok(v) => {
                             let filters = [("", "Everyone's"), ("me", "Mine"), ("none", "Nobody's")];
-                            let holding = holding.clone();
                             let staff = v.holders.clone();
                             view! {
                             <p data-testid="inbox-summary">{format!("{} waiting.", v.waiting)}
@@ -113,7 +114,8 @@ pub fn InboxPage() -> impl IntoView {
                         Err(e) if e.code == "unauthenticated" => login_required("/staff/inbox"),
                         Err(e) => view! { <p class="error" role="alert">{e.message}</p> }.into_any(),
                     }
-                })}
+                })
+                }}
             </Suspense>
         </div>
     }

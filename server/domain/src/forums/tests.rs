@@ -1014,3 +1014,68 @@ async fn replies_mentions_quotes_and_watches_notify_each_member_once() {
     assert!(told_about(&w.hearth, p3.id).await.is_empty());
     let _ = t2;
 }
+
+#[tokio::test]
+async fn a_fresh_demo_is_spread_over_weeks_once() {
+    use crate::schema::{posts, topics};
+    let w = world().await;
+    let mut made = Vec::new();
+    for title in [
+        "First topic of the demo",
+        "Second topic of the demo",
+        "Third topic of the demo",
+    ] {
+        let (t, _) = create_topic(&w.hearth, &w.staff, &topic(&w.general, title, "Body of it."))
+            .await
+            .unwrap();
+        for _ in 0..3 {
+            reply(&w.hearth, &w.staff, t.id, &reply_with("A reply."))
+                .await
+                .unwrap();
+        }
+        made.push(t.id);
+    }
+    assert!(seed::spread_history(&w.hearth, 28).await.unwrap());
+    let mut conn = db::conn(w.hearth.db()).await.unwrap();
+    let now = chrono::Utc::now();
+    let mut opened = Vec::new();
+    for id in &made {
+        let times: Vec<chrono::DateTime<chrono::Utc>> = posts::table
+            .filter(posts::topic_id.eq(id))
+            .order(posts::post_number)
+            .select(posts::created_at)
+            .load(&mut conn)
+            .await
+            .unwrap();
+        assert!(
+            times.windows(2).all(|p| p[0] < p[1]),
+            "replies follow each other: {times:?}"
+        );
+        assert!(
+            times
+                .iter()
+                .all(|t| *t < now && *t > now - chrono::Duration::days(29)),
+            "{times:?}"
+        );
+        let (created, last, views): (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>, i64) =
+            topics::table
+                .find(id)
+                .select((topics::created_at, topics::last_posted_at, topics::view_count))
+                .first(&mut conn)
+                .await
+                .unwrap();
+        assert_eq!((created, last), (times[0], *times.last().unwrap()));
+        assert!(views >= 12, "a believable view count");
+        opened.push(created);
+    }
+    assert!(
+        opened.windows(2).all(|o| o[0] < o[1]),
+        "topics keep their order: {opened:?}"
+    );
+    assert!(
+        opened[2] - opened[0] > chrono::Duration::days(10),
+        "spread over weeks: {opened:?}"
+    );
+    // Once: a second run (or a community that is not fresh) is left alone.
+    assert!(!seed::spread_history(&w.hearth, 28).await.unwrap());
+}
