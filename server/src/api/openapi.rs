@@ -100,7 +100,10 @@ impl utoipa::Modify for Security {
 
 /// The document as served: generated once, then the optional fields of request bodies marked nullable.
 static DOCUMENT: LazyLock<Value> = LazyLock::new(|| {
-    let mut doc = serde_json::to_value(ApiDoc::openapi()).expect("the OpenAPI document serialises");
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_else(|e| {
+        tracing::error!(error = %e, "the OpenAPI document does not serialise");
+        Value::Null
+    });
     nullable_optionals(&mut doc);
     doc
 });
